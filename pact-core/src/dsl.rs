@@ -1,0 +1,462 @@
+//! The matcher DSL: [`Pattern`]s are example values that carry matching rules.
+//!
+//! Patterns are usually written with the macros, which nest inside an ordinary JSON literal:
+//!
+//! ```
+//! use pact_core::prelude::*;
+//!
+//! let user = json_pattern!({
+//!     "name": "UserA",
+//!     "id": term!("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", "fc763eba-0905-41c5-a27f-3934ab26786c"),
+//!     "created_on": datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01"),
+//!     "admin": like!(false),
+//!     "tags": each_like!("a", min = 1),
+//!     "visits": integer!(3),
+//! });
+//! assert_eq!(user.example()["name"], "UserA");
+//! let rules = user.body_rules().unwrap();
+//! let paths: Vec<&str> = rules.keys().map(|p| p.as_str()).collect();
+//! assert_eq!(paths, ["$.admin", "$.created_on", "$.id", "$.tags", "$.visits"]);
+//! ```
+//!
+//! | macro | rule | example |
+//! |---|---|---|
+//! | `like!(v)` | `type` (cascades to children) | `v` |
+//! | `each_like!(v, min = n, max = m)` | `type` with `min`/`max` | `n` copies of `v` (at least one) |
+//! | `term!(regex, example)` | `regex`, checked at compile time | `example` |
+//! | `integer!(n)`, `decimal!(x)`, `number!(x)`, `boolean!(b)` | `integer`, `decimal`, `number`, `boolean` | the value |
+//! | `datetime!(fmt, ex)`, `date!(fmt, ex)`, `time!(fmt, ex)` | `datetime`, `date`, `time` with a Java-style format | `ex` |
+//! | `includes!(s)` | `include` | `s` |
+//! | `null!()` | `null` | `null` |
+//! | `each_key!(v, regex)`, `each_value!(v, matcher)` | `eachKey`, `eachValue` | `v` |
+//! | `array_contains!([a, b])` | `arrayContains` | `[a, b]` |
+//! | `equality!(v)` | `equality` (stops a parent's type rule) | `v` |
+//!
+//! `includes!` is named so to stay clear of `std::include!`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::json::push_key;
+use crate::model::{ArrayContainsVariant, EachRule, MatchingRule, PactRegex, PathExpr, RuleList};
+
+/// An example value with the matching rules that apply inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// A plain JSON value, compared by equality.
+    Value(Value),
+    /// An object whose members are patterns (kept in the written order).
+    Object(Vec<(String, Pattern)>),
+    /// An array whose items are patterns.
+    Array(Vec<Pattern>),
+    /// An example with rules at its own path.
+    Rule {
+        /// The example.
+        example: Box<Pattern>,
+        /// The rules (combined with AND).
+        rules: Vec<MatchingRule>,
+    },
+    /// An array of items like `example`.
+    EachLike {
+        /// The item example.
+        example: Box<Pattern>,
+        /// At least this many items (and this many in the example; at least one).
+        min: usize,
+        /// At most this many items.
+        max: Option<usize>,
+    },
+    /// An array that must contain an item like each variant.
+    ArrayContains(Vec<Pattern>),
+    /// A matcher built from bad input (for example a regular expression built at run time that
+    /// does not compile). The contract test reports it instead of running.
+    Invalid {
+        /// What is wrong.
+        error: String,
+    },
+}
+
+impl Pattern {
+    /// An object pattern.
+    pub fn object(entries: Vec<(String, Pattern)>) -> Self {
+        Pattern::Object(entries)
+    }
+
+    /// An array pattern.
+    pub fn array(items: Vec<Pattern>) -> Self {
+        Pattern::Array(items)
+    }
+
+    /// A plain JSON `null`.
+    pub fn null_value() -> Self {
+        Pattern::Value(Value::Null)
+    }
+
+    fn rule(example: Pattern, rule: MatchingRule) -> Self {
+        Pattern::Rule { example: Box::new(example), rules: vec![rule] }
+    }
+
+    /// Matches by type (`like!`).
+    pub fn like(example: Pattern) -> Self {
+        Pattern::rule(example, MatchingRule::Type)
+    }
+
+    /// An array of items like `example`, with at least `min` and at most `max` items (`each_like!`).
+    pub fn each_like(example: Pattern, min: usize, max: Option<usize>) -> Self {
+        Pattern::EachLike { example: Box::new(example), min, max }
+    }
+
+    /// A string matching a regular expression (`term!`).
+    pub fn term(regex: &str, example: impl Into<String>) -> Self {
+        match PactRegex::new(regex) {
+            Ok(re) => Pattern::rule(Pattern::Value(Value::String(example.into())), MatchingRule::Regex(re)),
+            Err(e) => Pattern::Invalid { error: e.to_string() },
+        }
+    }
+
+    /// An integer (`integer!`).
+    pub fn integer(example: i64) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Integer)
+    }
+
+    /// A number with a fractional part (`decimal!`).
+    pub fn decimal(example: f64) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Decimal)
+    }
+
+    /// Any number (`number!`).
+    pub fn number(example: impl Into<Value>) -> Self {
+        Pattern::rule(Pattern::Value(example.into()), MatchingRule::Number)
+    }
+
+    /// A boolean (`boolean!`).
+    pub fn boolean(example: bool) -> Self {
+        Pattern::rule(Pattern::Value(Value::Bool(example)), MatchingRule::Boolean)
+    }
+
+    /// A `null` (`null!`).
+    pub fn null() -> Self {
+        Pattern::rule(Pattern::Value(Value::Null), MatchingRule::Null)
+    }
+
+    /// A date and time in a Java-style format (`datetime!`).
+    pub fn datetime(format: &str, example: &str) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::DateTime(Some(format.into())))
+    }
+
+    /// A date in a Java-style format (`date!`).
+    pub fn date(format: &str, example: &str) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Date(Some(format.into())))
+    }
+
+    /// A time in a Java-style format (`time!`).
+    pub fn time(format: &str, example: &str) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Time(Some(format.into())))
+    }
+
+    /// A string that includes `part` (`includes!`); the example is `example`.
+    pub fn includes(part: &str, example: &str) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Include(part.into()))
+    }
+
+    /// Exactly the example (`equality!`).
+    pub fn equality(example: Pattern) -> Self {
+        Pattern::rule(example, MatchingRule::Equality)
+    }
+
+    /// A non-empty value like the example.
+    pub fn not_empty(example: Pattern) -> Self {
+        Pattern::rule(example, MatchingRule::NotEmpty)
+    }
+
+    /// A semantic version string.
+    pub fn semver(example: &str) -> Self {
+        Pattern::rule(Pattern::Value(Value::from(example)), MatchingRule::Semver)
+    }
+
+    /// An object whose keys all match `regex` (`each_key!`).
+    pub fn each_key(example: Pattern, regex: &str) -> Self {
+        match PactRegex::new(regex) {
+            Ok(re) => {
+                let value = Some(example.example());
+                Pattern::rule(
+                    example,
+                    MatchingRule::EachKey(EachRule { rules: vec![MatchingRule::Regex(re)], value }),
+                )
+            }
+            Err(e) => Pattern::Invalid { error: e.to_string() },
+        }
+    }
+
+    /// An object or array whose values all satisfy `matcher`'s rules (`each_value!`).
+    pub fn each_value(example: Pattern, matcher: Pattern) -> Self {
+        let rules = match &matcher {
+            Pattern::Rule { rules, .. } => rules.clone(),
+            Pattern::Invalid { error } => return Pattern::Invalid { error: error.clone() },
+            _ => vec![MatchingRule::Type],
+        };
+        let value = Some(example.example());
+        Pattern::rule(example, MatchingRule::EachValue(EachRule { rules, value }))
+    }
+
+    /// An array that contains an item like each variant, in any order (`array_contains!`).
+    pub fn array_contains(variants: Vec<Pattern>) -> Self {
+        Pattern::ArrayContains(variants)
+    }
+
+    /// The example value.
+    pub fn example(&self) -> Value {
+        match self {
+            Pattern::Value(v) => v.clone(),
+            Pattern::Object(entries) => {
+                Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.example())).collect::<Map<_, _>>())
+            }
+            Pattern::Array(items) | Pattern::ArrayContains(items) => {
+                Value::Array(items.iter().map(Pattern::example).collect())
+            }
+            Pattern::Rule { example, .. } => example.example(),
+            Pattern::EachLike { example, min, .. } => {
+                let item = example.example();
+                Value::Array(vec![item; (*min).max(1)])
+            }
+            Pattern::Invalid { .. } => Value::Null,
+        }
+    }
+
+    /// The example as text, for headers, query parameters and paths.
+    pub fn example_text(&self) -> String {
+        match self.example() {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The rules at the root of the pattern, for headers, query parameters and paths.
+    pub fn root_rules(&self) -> Result<Option<RuleList>, String> {
+        let rules = self.body_rules()?;
+        Ok(rules.into_iter().find(|(path, _)| path.as_str() == "$").map(|(_, list)| list))
+    }
+
+    /// All rules of the pattern, keyed by path from the root `$`. An invalid matcher anywhere
+    /// inside gives its error.
+    pub fn body_rules(&self) -> Result<BTreeMap<PathExpr, RuleList>, String> {
+        let mut rules = BTreeMap::new();
+        let mut errors = Vec::new();
+        self.collect_rules("$", &mut rules, &mut errors);
+        if errors.is_empty() {
+            Ok(rules)
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+
+    fn collect_rules(&self, path: &str, out: &mut BTreeMap<PathExpr, RuleList>, errors: &mut Vec<String>) {
+        let mut add = |path: &str, rule: MatchingRule, errors: &mut Vec<String>| match PathExpr::parse(path) {
+            Ok(expr) => out.entry(expr).or_default().rules.push(rule),
+            Err(e) => errors.push(e),
+        };
+        match self {
+            Pattern::Value(_) => {}
+            Pattern::Object(entries) => {
+                for (key, value) in entries {
+                    let mut child = path.to_string();
+                    push_key(&mut child, key);
+                    value.collect_rules(&child, out, errors);
+                }
+            }
+            Pattern::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    item.collect_rules(&format!("{path}[{i}]"), out, errors);
+                }
+            }
+            Pattern::Rule { example, rules } => {
+                for rule in rules {
+                    add(path, rule.clone(), errors);
+                }
+                example.collect_rules(path, out, errors);
+            }
+            Pattern::EachLike { example, min, max } => {
+                let rule = match max {
+                    Some(max) => MatchingRule::MinMaxType(*min, *max),
+                    None => MatchingRule::MinType(*min),
+                };
+                add(path, rule, errors);
+                example.collect_rules(&format!("{path}[*]"), out, errors);
+            }
+            Pattern::ArrayContains(variants) => {
+                let mut built = Vec::new();
+                for (index, variant) in variants.iter().enumerate() {
+                    let mut rules = BTreeMap::new();
+                    variant.collect_rules("$", &mut rules, errors);
+                    built.push(ArrayContainsVariant { index, rules, generators: Map::new() });
+                }
+                add(path, MatchingRule::ArrayContains(built), errors);
+            }
+            Pattern::Invalid { error } => errors.push(format!("{path}: {error}")),
+        }
+    }
+}
+
+macro_rules! from_value {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Pattern {
+            fn from(value: $t) -> Self {
+                Pattern::Value(Value::from(value))
+            }
+        }
+    )*};
+}
+
+from_value!(&str, String, bool, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64, Value);
+
+impl From<&String> for Pattern {
+    fn from(value: &String) -> Self {
+        Pattern::Value(Value::String(value.clone()))
+    }
+}
+
+impl<T: Into<Pattern>> From<Option<T>> for Pattern {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Pattern::Value(Value::Null), Into::into)
+    }
+}
+
+impl<T: Into<Pattern>> From<Vec<T>> for Pattern {
+    fn from(items: Vec<T>) -> Self {
+        Pattern::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+
+/// An integer: `integer!(42)`.
+#[macro_export]
+macro_rules! integer {
+    ($example:expr) => {
+        $crate::dsl::Pattern::integer($example)
+    };
+}
+
+/// A number with a fractional part: `decimal!(12.5)`.
+#[macro_export]
+macro_rules! decimal {
+    ($example:expr) => {
+        $crate::dsl::Pattern::decimal($example)
+    };
+}
+
+/// Any number: `number!(3)`.
+#[macro_export]
+macro_rules! number {
+    ($example:expr) => {
+        $crate::dsl::Pattern::number($example)
+    };
+}
+
+/// A boolean: `boolean!(true)`.
+#[macro_export]
+macro_rules! boolean {
+    ($example:expr) => {
+        $crate::dsl::Pattern::boolean($example)
+    };
+}
+
+/// A null value: `null!()`.
+#[macro_export]
+macro_rules! null {
+    () => {
+        $crate::dsl::Pattern::null()
+    };
+}
+
+/// A date and time in a Java-style format: `datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")`.
+#[macro_export]
+macro_rules! datetime {
+    ($format:expr, $example:expr $(,)?) => {
+        $crate::dsl::Pattern::datetime($format, $example)
+    };
+}
+
+/// A date in a Java-style format: `date!("yyyy-MM-dd", "2016-12-15")`.
+#[macro_export]
+macro_rules! date {
+    ($format:expr, $example:expr $(,)?) => {
+        $crate::dsl::Pattern::date($format, $example)
+    };
+}
+
+/// A time in a Java-style format: `time!("HH:mm", "20:16")`.
+#[macro_export]
+macro_rules! time {
+    ($format:expr, $example:expr $(,)?) => {
+        $crate::dsl::Pattern::time($format, $example)
+    };
+}
+
+/// A string that includes a substring: `includes!("door")` or `includes!("door", "leave at door")`.
+#[macro_export]
+macro_rules! includes {
+    ($part:expr $(,)?) => {
+        $crate::dsl::Pattern::includes($part, $part)
+    };
+    ($part:expr, $example:expr $(,)?) => {
+        $crate::dsl::Pattern::includes($part, $example)
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(p: &Pattern) -> Vec<(String, Vec<String>)> {
+        p.body_rules()
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.rules.iter().map(|r| r.name().to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn nested_rules_land_on_their_paths() {
+        let p = Pattern::object(vec![
+            (
+                "users".into(),
+                Pattern::each_like(Pattern::object(vec![("id".into(), Pattern::integer(1))]), 2, Some(5)),
+            ),
+            ("odd key".into(), Pattern::like(Pattern::from("x"))),
+            ("list".into(), Pattern::array(vec![Pattern::from(1), Pattern::boolean(true)])),
+        ]);
+        assert_eq!(
+            paths(&p),
+            vec![
+                ("$.list[1]".to_string(), vec!["boolean".to_string()]),
+                ("$.users".to_string(), vec!["type".to_string()]),
+                ("$.users[*].id".to_string(), vec!["integer".to_string()]),
+                ("$['odd key']".to_string(), vec!["type".to_string()]),
+            ]
+        );
+        assert_eq!(p.example(), json!({"users": [{"id": 1}, {"id": 1}], "odd key": "x", "list": [1, true]}));
+    }
+
+    #[test]
+    fn array_contains_keeps_variant_rules_relative() {
+        let p = Pattern::array_contains(vec![
+            Pattern::object(vec![("id".into(), Pattern::integer(1))]),
+            Pattern::from("x"),
+        ]);
+        let rules = p.body_rules().unwrap();
+        let MatchingRule::ArrayContains(variants) = &rules.values().next().unwrap().rules[0] else {
+            panic!()
+        };
+        assert_eq!(variants[0].rules.keys().next().unwrap().as_str(), "$.id");
+        assert!(variants[1].rules.is_empty());
+        assert_eq!(p.example(), json!([{"id": 1}, "x"]));
+    }
+
+    #[test]
+    fn invalid_matchers_report_their_path() {
+        let p = Pattern::object(vec![("id".into(), Pattern::term("(", "x"))]);
+        let err = p.body_rules().unwrap_err();
+        assert!(err.starts_with("$.id: regular expression \"(\""), "{err}");
+    }
+}

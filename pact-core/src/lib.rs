@@ -1,0 +1,82 @@
+//! Pact contract testing for Rust.
+//!
+//! A consumer writes an ordinary test with `#[contract]`; it declares the interactions it
+//! expects, runs its real client against a mock provider, and on success merges the interactions
+//! into a pact file. A provider verifies pacts against its running service.
+//!
+//! The crate is organised by the stages of the data flow, one module each:
+//!
+//! | module | job | feature |
+//! |---|---|---|
+//! | [`model`] | pacts, interactions and matching rules; read V1-V4, write V2-V4 | always |
+//! | [`matching`] | compare an expected request, response or message with an actual one | always |
+//! | [`dsl`] | example values with matchers: `like!`, `term!`, `each_like!`, `json_pattern!` ... | `consumer` |
+//! | [`mock`] | the mock provider on httpmock | `consumer` |
+//! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
+//! | [`contract`] | the consumer test context that ties the three above together | `consumer` |
+//!
+//! `contract` is a module the design did not name: it is the one place where the DSL, the mock
+//! and the pact file meet, so that each of those stays independent of the others.
+//!
+//! The `consumer` feature is on by default. A crate that only writes consumer tests compiles
+//! nothing of the verifier or the broker client.
+// Library code returns errors; it does not unwrap or panic (tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod matching;
+pub mod model;
+
+#[cfg(feature = "consumer")]
+pub mod contract;
+#[cfg(feature = "consumer")]
+pub mod dsl;
+#[cfg(feature = "consumer")]
+pub mod mock;
+#[cfg(feature = "consumer")]
+pub mod pactfile;
+
+#[cfg(feature = "consumer")]
+pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
+#[cfg(feature = "consumer")]
+pub use pact_macros::{
+    array_contains, contract, each_key, each_like, each_value, equality, json_pattern, like, term,
+};
+
+/// What a consumer test needs: `use pact_core::prelude::*;`.
+#[cfg(feature = "consumer")]
+pub mod prelude {
+    pub use crate::contract::Contract;
+    pub use crate::dsl::Pattern;
+    pub use crate::{
+        array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
+        equality, includes, integer, json_pattern, like, null, number, term, time,
+    };
+}
+
+/// Used by the code the macros generate; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "consumer")]
+    pub use crate::contract::{finish, run_async, run_sync, Contract, ContractSpec, Outcome};
+    pub use serde_json;
+
+    /// A provider state with parameters.
+    pub fn state(name: &str, params: Vec<(&str, serde_json::Value)>) -> crate::model::ProviderState {
+        crate::model::ProviderState {
+            name: name.to_string(),
+            params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    /// Any value a pattern macro is given, as a pattern.
+    #[cfg(feature = "consumer")]
+    pub fn pattern(value: impl Into<crate::dsl::Pattern>) -> crate::dsl::Pattern {
+        value.into()
+    }
+
+    /// Any value a macro argument gives, as JSON.
+    pub fn json(value: impl Into<serde_json::Value>) -> serde_json::Value {
+        value.into()
+    }
+}

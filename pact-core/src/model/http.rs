@@ -1,0 +1,418 @@
+//! HTTP requests and responses of interactions, with their headers and query parameters.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::body::Body;
+use super::error::Result;
+use super::json::Node;
+use super::rules::MatchingRules;
+use super::SpecVersion;
+
+/// Header names to values. Names keep the case they were written with; matching compares them
+/// case-insensitively.
+pub type Headers = BTreeMap<String, Vec<String>>;
+
+/// Query parameter names to values, in the order they were given.
+pub type Query = BTreeMap<String, Vec<String>>;
+
+/// An HTTP request as a pact describes it.
+///
+/// ```
+/// use pact_core::model::Request;
+///
+/// let request = Request::get("/users/UserA").with_header("Accept", "application/json");
+/// assert_eq!(request.method, "GET");
+/// assert_eq!(request.header("accept"), Some(&["application/json".to_string()][..]));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The method, for example `GET`.
+    pub method: String,
+    /// The path, for example `/users/UserA`.
+    pub path: String,
+    /// Query parameters; `None` when the pact does not state any.
+    pub query: Option<Query>,
+    /// Headers; `None` when the pact does not state any.
+    pub headers: Option<Headers>,
+    /// The body.
+    pub body: Body,
+    /// Matching rules.
+    pub matching_rules: MatchingRules,
+    /// Generators (by category), kept as written.
+    pub generators: Map<String, Value>,
+}
+
+/// An HTTP response as a pact describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Headers; `None` when the pact does not state any.
+    pub headers: Option<Headers>,
+    /// The body.
+    pub body: Body,
+    /// Matching rules.
+    pub matching_rules: MatchingRules,
+    /// Generators (by category), kept as written.
+    pub generators: Map<String, Value>,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            method: "GET".into(),
+            path: "/".into(),
+            query: None,
+            headers: None,
+            body: Body::Missing,
+            matching_rules: MatchingRules::default(),
+            generators: Map::new(),
+        }
+    }
+}
+
+impl Default for Response {
+    fn default() -> Self {
+        Response {
+            status: 200,
+            headers: None,
+            body: Body::Missing,
+            matching_rules: MatchingRules::default(),
+            generators: Map::new(),
+        }
+    }
+}
+
+impl Request {
+    /// A `GET` of `path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Request { path: path.into(), ..Request::default() }
+    }
+
+    /// Adds a header value.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.get_or_insert_with(Headers::new).entry(name.into()).or_default().push(value.into());
+        self
+    }
+
+    /// The values of a header, looked up case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&[String]> {
+        find_header(self.headers.as_ref(), name)
+    }
+
+    /// The `Content-Type`, from the headers or the body.
+    pub fn content_type(&self) -> Option<&str> {
+        content_type(self.headers.as_ref(), &self.body)
+    }
+
+    pub(crate) fn from_json(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
+        node.object()?;
+        let method = match node.get("method") {
+            Some(m) => m.str()?.to_ascii_uppercase(),
+            None => "GET".into(),
+        };
+        let path = match node.get("path") {
+            Some(p) => p.str()?.to_string(),
+            None => "/".into(),
+        };
+        // An empty query is the same as none.
+        let query = match node.get_raw("query") {
+            None => None,
+            Some(q) => Some(read_query(&q)?).filter(|q| !q.is_empty()),
+        };
+        let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
+        let header_type =
+            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
+        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
+        let matching_rules = read_rules(node)?;
+        let generators = read_generators(node)?;
+        Ok(Request { method, path, query, headers, body, matching_rules, generators })
+    }
+
+    pub(crate) fn to_json(&self, version: SpecVersion) -> Value {
+        let mut out = Map::new();
+        out.insert("method".into(), Value::String(self.method.to_uppercase()));
+        out.insert("path".into(), Value::String(self.path.clone()));
+        if let Some(query) = &self.query {
+            if version >= SpecVersion::V3 {
+                out.insert("query".into(), query_to_json(query));
+            } else if !query.is_empty() {
+                out.insert("query".into(), Value::String(query_to_string(query)));
+            }
+        }
+        write_common(
+            &mut out,
+            version,
+            self.headers.as_ref(),
+            &self.body,
+            &self.matching_rules,
+            &self.generators,
+        );
+        Value::Object(out)
+    }
+}
+
+impl Response {
+    /// A response with `status` and nothing else stated.
+    pub fn status(status: u16) -> Self {
+        Response { status, ..Response::default() }
+    }
+
+    /// The values of a header, looked up case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&[String]> {
+        find_header(self.headers.as_ref(), name)
+    }
+
+    /// The `Content-Type`, from the headers or the body.
+    pub fn content_type(&self) -> Option<&str> {
+        content_type(self.headers.as_ref(), &self.body)
+    }
+
+    pub(crate) fn from_json(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
+        node.object()?;
+        let status = match node.get("status") {
+            None => 200,
+            Some(s) => s
+                .value
+                .as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| (100..=999).contains(n))
+                .ok_or_else(|| s.error("an integer"))?,
+        };
+        let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
+        let header_type =
+            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
+        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
+        let matching_rules = read_rules(node)?;
+        let generators = read_generators(node)?;
+        Ok(Response { status, headers, body, matching_rules, generators })
+    }
+
+    pub(crate) fn to_json(&self, version: SpecVersion) -> Value {
+        let mut out = Map::new();
+        out.insert("status".into(), Value::from(self.status));
+        write_common(
+            &mut out,
+            version,
+            self.headers.as_ref(),
+            &self.body,
+            &self.matching_rules,
+            &self.generators,
+        );
+        Value::Object(out)
+    }
+}
+
+/// From V1.1 on, `"body": null` states that no body is expected; in V1 it means nothing.
+fn has_null_body(node: &Node<'_>, version: SpecVersion) -> bool {
+    version >= SpecVersion::V1_1 && matches!(node.value.get("body"), Some(Value::Null))
+}
+
+pub(crate) fn read_rules(node: &Node<'_>) -> Result<MatchingRules> {
+    match node.get("matchingRules") {
+        Some(rules) => MatchingRules::from_json(&rules),
+        None => Ok(MatchingRules::default()),
+    }
+}
+
+pub(crate) fn read_generators(node: &Node<'_>) -> Result<Map<String, Value>> {
+    match node.get("generators") {
+        Some(g) => Ok(g.object()?.clone()),
+        None => Ok(Map::new()),
+    }
+}
+
+fn write_common(
+    out: &mut Map<String, Value>,
+    version: SpecVersion,
+    headers: Option<&Headers>,
+    body: &Body,
+    rules: &MatchingRules,
+    generators: &Map<String, Value>,
+) {
+    if let Some(headers) = headers {
+        out.insert("headers".into(), headers_to_json(headers, version));
+    }
+    let header_type = find_header(headers, "content-type").and_then(|v| v.first()).map(String::as_str);
+    let body = if version >= SpecVersion::V4 { body.to_v4_json(header_type) } else { body.to_inline_json() };
+    if let Some(body) = body {
+        out.insert("body".into(), body);
+    }
+    if !rules.is_empty() && version >= SpecVersion::V2 {
+        let rules = if version >= SpecVersion::V3 { rules.to_v3_json(false) } else { rules.to_v2_json() };
+        out.insert("matchingRules".into(), rules);
+    }
+    if !generators.is_empty() && version >= SpecVersion::V3 {
+        out.insert("generators".into(), Value::Object(generators.clone()));
+    }
+}
+
+pub(crate) fn find_header<'a>(headers: Option<&'a Headers>, name: &str) -> Option<&'a [String]> {
+    headers?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_slice())
+}
+
+fn content_type<'a>(headers: Option<&'a Headers>, body: &'a Body) -> Option<&'a str> {
+    find_header(headers, "content-type")
+        .and_then(|v| v.first())
+        .map(String::as_str)
+        .or_else(|| body.content_type())
+}
+
+/// Headers are `{name: "value"}` (V1-V3) or `{name: ["value", ...]}` (V4).
+pub(crate) fn read_headers(node: &Node<'_>) -> Result<Headers> {
+    let mut headers = Headers::new();
+    for (name, value) in node.entries()? {
+        let values = match value.value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(_) => value.items()?.iter().map(|v| scalar_string(v)).collect::<Result<Vec<_>>>()?,
+            Value::Number(_) | Value::Bool(_) => vec![value.value.to_string()],
+            _ => return Err(value.error("a header value (a string or an array of strings)")),
+        };
+        headers.insert(name.clone(), values);
+    }
+    Ok(headers)
+}
+
+fn scalar_string(node: &Node<'_>) -> Result<String> {
+    match node.value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Ok(node.value.to_string()),
+        _ => Err(node.error("a string")),
+    }
+}
+
+pub(crate) fn headers_to_json(headers: &Headers, version: SpecVersion) -> Value {
+    Value::Object(
+        headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if version >= SpecVersion::V4 {
+                    Value::Array(v.iter().cloned().map(Value::String).collect())
+                } else {
+                    Value::String(v.join(", "))
+                };
+                (k.clone(), value)
+            })
+            .collect(),
+    )
+}
+
+/// Query is a string `a=1&b=2` (V1-V2) or a map `{"a": ["1"]}` (V3+).
+fn read_query(node: &Node<'_>) -> Result<Query> {
+    match node.value {
+        Value::Null => Ok(Query::new()),
+        Value::String(s) => Ok(parse_query_string(s)),
+        Value::Object(_) => {
+            let mut query = Query::new();
+            for (name, value) in node.entries()? {
+                let values = match value.value {
+                    Value::Array(_) => {
+                        value.items()?.iter().map(|v| scalar_string(v)).collect::<Result<Vec<_>>>()?
+                    }
+                    Value::Null => Vec::new(),
+                    _ => vec![scalar_string(&value)?],
+                };
+                query.insert(name.clone(), values);
+            }
+            Ok(query)
+        }
+        _ => Err(node.error("a query string or an object of parameter values")),
+    }
+}
+
+/// Parses `a=1&b=2&a=3`, decoding `%XX` escapes and `+`.
+///
+/// ```
+/// let q = pact_core::model::parse_query_string("a=1&b=x%3Dy&a=2&flag");
+/// assert_eq!(q["a"], vec!["1", "2"]);
+/// assert_eq!(q["b"], vec!["x=y"]);
+/// assert_eq!(q["flag"], vec![""]);
+/// ```
+pub fn parse_query_string(s: &str) -> Query {
+    let mut query = Query::new();
+    for pair in s.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        query.entry(decode(name)).or_default().push(decode(value));
+    }
+    query
+}
+
+/// Writes a query as `a=1&b=2`, escaping what must be escaped.
+pub fn query_to_string(query: &Query) -> String {
+    let mut parts = Vec::new();
+    for (name, values) in query {
+        for value in values {
+            parts.push(format!("{}={}", encode(name), encode(value)));
+        }
+    }
+    parts.join("&")
+}
+
+fn query_to_json(query: &Query) -> Value {
+    Value::Object(
+        query
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::Array(v.iter().cloned().map(Value::String).collect())))
+            .collect(),
+    )
+}
+
+/// Percent-decodes a query component (`+` is a space).
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes a query component.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b','
+            | b';' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! The pact model: pacts, interactions, requests, responses, messages, provider states, matching
+//! rules and generators.
+//!
+//! Reading accepts every version of the specification (V1, V1.1, V2, V3, V4) and checks every
+//! value, so a malformed pact gives an [`Error`] naming the file, the JSON path and what was
+//! expected. Writing produces V2, V3 (the default) or V4 with the specification's field names
+//! and a deterministic layout: the same pact always gives the same bytes.
+
+mod body;
+mod error;
+pub(crate) mod http;
+mod interaction;
+pub(crate) mod json;
+mod pact;
+pub(crate) mod path;
+mod regex;
+mod rules;
+
+pub use body::{Body, Content, ContentKind, Data};
+pub use error::{Error, Result};
+pub use http::{decode, encode, parse_query_string, query_to_string, Headers, Query, Request, Response};
+pub use interaction::{
+    HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction, ProviderState,
+    SyncMessageInteraction,
+};
+pub use pact::{Pact, ReadOptions, SpecVersion};
+pub use path::{PathExpr, PathToken, Segment};
+pub use regex::{PactRegex, RegexError};
+pub use rules::{
+    ArrayContainsVariant, EachRule, MatchingRule, MatchingRules, RuleList, RuleLogic, StatusCodeRule,
+};
+
+/// Readers for single parts, used by the specification conformance suite and by tools that hold
+/// a request, response or message outside a pact.
+pub mod parts {
+    use super::json::Node;
+    use super::{Interaction, Request, Response, Result, SpecVersion};
+    use serde_json::Value;
+
+    /// Reads a request object as `version` writes it.
+    pub fn request_from_json(value: &Value, version: SpecVersion) -> Result<Request> {
+        Request::from_json(&Node::root(value, "$"), version)
+    }
+
+    /// Reads a response object as `version` writes it.
+    pub fn response_from_json(value: &Value, version: SpecVersion) -> Result<Response> {
+        Response::from_json(&Node::root(value, "$"), version)
+    }
+
+    /// Reads a message (with `contents` and `metadata`/`metaData`) as `version` writes it.
+    pub fn message_from_json(value: &Value, version: SpecVersion) -> Result<super::MessageContents> {
+        let mut obj = value.as_object().cloned().unwrap_or_default();
+        obj.entry("description").or_insert_with(|| Value::String(String::new()));
+        let wrapped = Value::Object(obj);
+        match Interaction::from_json(&Node::root(&wrapped, "$"), version, true)? {
+            Interaction::Message(m) => Ok(m.message),
+            _ => Err(super::Error::invalid("$", "a message", "another kind of interaction")),
+        }
+    }
+
+    /// Writes a request in `version`'s format.
+    pub fn request_to_json(request: &Request, version: SpecVersion) -> Value {
+        request.to_json(version)
+    }
+
+    /// Writes a response in `version`'s format.
+    pub fn response_to_json(response: &Response, version: SpecVersion) -> Value {
+        response.to_json(version)
+    }
+}

@@ -1,0 +1,113 @@
+//! Reading the arguments of `#[contract(...)]`: `key = "value"` pairs and `given(...)` lists.
+//! Every mistake is reported in one pass, each spanned on the offending token.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::{Expr, Ident, LitStr, Token};
+
+/// One `given` state with its parameters.
+pub(crate) struct Given {
+    pub name: LitStr,
+    pub params: Vec<(Ident, Expr)>,
+}
+
+/// The arguments of `#[contract]`.
+pub(crate) struct ContractArgs {
+    pub consumer: Option<LitStr>,
+    pub provider: LitStr,
+    pub given: Vec<Given>,
+    pub spec: Option<LitStr>,
+}
+
+const KEYS: &str = "consumer, provider, given, spec";
+
+pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn::Error> {
+    let mut consumer: Option<LitStr> = None;
+    let mut provider: Option<LitStr> = None;
+    let mut spec: Option<LitStr> = None;
+    let mut given = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(existing) => existing.combine(e),
+        None => errors = Some(e),
+    };
+
+    let parser = syn::meta::parser(|meta| {
+        let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        match key.as_str() {
+            "consumer" | "provider" | "spec" => {
+                let value: LitStr = meta.value()?.parse()?;
+                let slot = match key.as_str() {
+                    "consumer" => &mut consumer,
+                    "provider" => &mut provider,
+                    _ => &mut spec,
+                };
+                if slot.is_some() {
+                    push(meta.error(format!("`{key}` is given twice; remove one")));
+                } else if value.value().trim().is_empty() {
+                    push(syn::Error::new(value.span(), format!("`{key}` must not be empty")));
+                } else if key == "spec"
+                    && !matches!(value.value().to_ascii_lowercase().as_str(), "v2" | "v3" | "v4")
+                {
+                    push(syn::Error::new(
+                        value.span(),
+                        "`spec` is one of \"v2\", \"v3\" (the default) or \"v4\"",
+                    ));
+                } else {
+                    *slot = Some(value);
+                }
+            }
+            "given" => {
+                if meta.input.peek(Token![=]) {
+                    let name: LitStr = meta.value()?.parse()?;
+                    given.push(Given { name, params: Vec::new() });
+                } else if meta.input.peek(syn::token::Paren) {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let name: LitStr = content.parse()?;
+                    let mut params = Vec::new();
+                    while !content.is_empty() {
+                        content.parse::<Token![,]>()?;
+                        if content.is_empty() {
+                            break;
+                        }
+                        let key: Ident = content.parse()?;
+                        content.parse::<Token![=]>()?;
+                        let value: Expr = content.parse()?;
+                        params.push((key, value));
+                    }
+                    given.push(Given { name, params });
+                } else {
+                    push(meta.error("write `given = \"state\"` or `given(\"state\", key = value, ...)`"));
+                }
+            }
+            _ => {
+                let shown = meta.path.get_ident().map_or_else(|| "?".to_string(), Ident::to_string);
+                push(meta.error(format!("unknown key `{shown}`; expected one of: {KEYS}")));
+                // Skip its value so that the keys after it are still checked.
+                if meta.input.peek(Token![=]) {
+                    let _: Expr = meta.value()?.parse()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    let _content;
+                    syn::parenthesized!(_content in meta.input);
+                    let _: TokenStream = _content.parse()?;
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = parser.parse2(args) {
+        push(e);
+    }
+    if provider.is_none() {
+        push(syn::Error::new(
+            Span::call_site(),
+            "missing `provider = \"...\"`: name the provider this contract is with, as in #[contract(provider = \"UserService\")]",
+        ));
+    }
+    match (errors, provider) {
+        (Some(e), _) => Err(e),
+        (None, Some(provider)) => Ok(ContractArgs { consumer, provider, given, spec }),
+        (None, None) => Err(syn::Error::new(Span::call_site(), "missing `provider`")),
+    }
+}

@@ -1,0 +1,117 @@
+//! `#[contract]`: keeps the user's function verbatim as an inner item and wraps it in a test that
+//! builds the contract, runs the body, verifies the mock provider and writes the pact. The
+//! logic lives in `pact_core::__private`; the expansion only wires it up.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, ReturnType};
+
+use crate::attr::{parse_contract_args, ContractArgs};
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut out = item;
+            out.extend(e.to_compile_error());
+            return out;
+        }
+    };
+    let args = parse_contract_args(args);
+    let signature = check_signature(&function);
+    match (args, signature) {
+        (Ok(args), Ok(())) => render(&args, function),
+        (args, signature) => {
+            // Emit the function untouched plus every error, so the user sees the errors and not a
+            // cascade of follow-on ones.
+            let mut errors = TokenStream::new();
+            for e in [args.err(), signature.err()].into_iter().flatten() {
+                errors.extend(e.to_compile_error());
+            }
+            let mut out = function.into_token_stream();
+            out.extend(errors);
+            out
+        }
+    }
+}
+
+fn check_signature(function: &ItemFn) -> syn::Result<()> {
+    let sig = &function.sig;
+    if !sig.generics.params.is_empty() {
+        return Err(syn::Error::new(sig.generics.span(), "a #[contract] test cannot be generic"));
+    }
+    let ok = sig.inputs.len() == 1
+        && matches!(sig.inputs.first(), Some(FnArg::Typed(arg)) if matches!(&*arg.ty, syn::Type::Reference(r) if r.mutability.is_some()));
+    if !ok {
+        let span = if sig.inputs.is_empty() { sig.paren_token.span.join() } else { sig.inputs.span() };
+        return Err(syn::Error::new(span, "a #[contract] test takes one argument, `pact: &mut Contract`"));
+    }
+    Ok(())
+}
+
+fn is_test_attribute(attr: &syn::Attribute) -> bool {
+    attr.path().segments.last().is_some_and(|s| s.ident == "test")
+}
+
+fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
+    let name = function.sig.ident.clone();
+    let provider = &args.provider;
+    let consumer = match &args.consumer {
+        Some(c) => quote!(#c),
+        None => quote!(::core::env!("CARGO_PKG_NAME")),
+    };
+    let spec = match &args.spec {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    };
+    let given = args.given.iter().map(|g| {
+        let state = &g.name;
+        let keys = g.params.iter().map(|(k, _)| k.to_string());
+        let values = g.params.iter().map(|(_, v)| v);
+        quote! { ::pact_core::__private::state(#state, ::std::vec![#( (#keys, ::pact_core::__private::json(#values)) ),*]) }
+    });
+
+    // Attributes stay on the outer test; a test attribute of the user's (`#[tokio::test]`) drives it.
+    let (test_attrs, other_attrs): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut function.attrs).into_iter().partition(is_test_attribute);
+    let vis = function.vis.clone();
+    let output = match &function.sig.output {
+        ReturnType::Default => quote!(),
+        ReturnType::Type(arrow, ty) => quote!(#arrow #ty),
+    };
+    let is_async = function.sig.asyncness.is_some();
+    let inner = format_ident!("{}", name);
+    let spec_value = quote! {
+        ::pact_core::__private::ContractSpec {
+            consumer: #consumer,
+            provider: #provider,
+            given: ::std::vec![#(#given),*],
+            test: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+            manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+            spec: #spec,
+        }
+    };
+    let body = match (is_async, test_attrs.is_empty()) {
+        (false, _) => quote! { ::pact_core::__private::run_sync(#spec_value, #inner) },
+        (true, true) => quote! {
+            ::pact_core::__private::run_async(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact)))
+        },
+        (true, false) => quote! {
+            let mut pact = ::pact_core::__private::Contract::start_async(#spec_value).await;
+            let outcome = #inner(&mut pact).await;
+            ::pact_core::__private::finish(pact, outcome)
+        },
+    };
+    let outer_async = if is_async && !test_attrs.is_empty() { quote!(async) } else { quote!() };
+    let test_attrs = if test_attrs.is_empty() { vec![syn::parse_quote!(#[test])] } else { test_attrs };
+    quote! {
+        #(#test_attrs)*
+        #(#other_attrs)*
+        #vis #outer_async fn #name() #output {
+            #[allow(clippy::needless_pass_by_ref_mut)]
+            #function
+            #body
+        }
+    }
+}

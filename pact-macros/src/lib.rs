@@ -1,0 +1,108 @@
+//! Macros of [pact-core](https://docs.rs/pact-core). Use them through `pact_core::prelude`; the
+//! generated code calls into `pact_core`, so that crate must be a dependency under that name.
+//!
+//! - [`macro@contract`]: turns a test function into a consumer contract test.
+//! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
+//!   [`array_contains!`], [`equality!`]: the matcher DSL. `term!` checks its regular expression,
+//!   and that the example matches it, at compile time.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod attr;
+mod contract;
+mod pattern;
+
+use proc_macro::TokenStream;
+
+/// Makes a consumer contract test out of a test function, sync or async.
+///
+/// Keys: `provider = "..."` (required), `consumer = "..."` (defaults to the package name of the
+/// crate the test is in), `given = "state"` or `given("state", key = value, ...)` (repeatable;
+/// the states apply to every interaction of the test), and `spec = "v2" | "v3" | "v4"` (the pact
+/// file version, V3 by default).
+///
+/// The function takes `&mut Contract`. The macro starts a mock provider, runs the body against it,
+/// checks that every expected request arrived and matched, and then merges the interactions into
+/// `pacts/<Consumer>-<Provider>.json`. When the body panics or the check fails, the test fails
+/// with a report and nothing is written.
+///
+/// An `async fn` runs on a current-thread Tokio runtime, unless it already carries a test
+/// attribute such as `#[tokio::test]`, which then drives it.
+///
+/// ```no_run
+/// use pact_core::prelude::*;
+///
+/// #[contract(consumer = "UserServiceClient", provider = "UserService", given = "UserA exists")]
+/// fn gets_user_a(pact: &mut Contract) {
+///     pact.upon_receiving("a request for UserA")
+///         .get("/users/UserA")
+///         .will_respond_with(200)
+///         .json_body(json_pattern!({"name": "UserA", "admin": like!(false)}));
+///     // ... call the real client with pact.base_url() and check what it returns ...
+/// #   let _ = pact.base_url();
+/// }
+///
+/// #[contract(provider = "UserService", given("an administrator exists", name = "AdminA"))]
+/// async fn gets_an_administrator(pact: &mut Contract) {
+///     pact.upon_receiving("a request for AdminA")
+///         .get("/users/AdminA")
+///         .will_respond_with(200)
+///         .json_body(json_pattern!({"name": "AdminA", "admin": true}));
+/// #   let _ = pact.base_url();
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
+    contract::expand(args.into(), item.into()).into()
+}
+
+/// A string matched by a regular expression: `term!(regex, example)`.
+///
+/// Both must be string literals. The regular expression must match the whole value; an invalid
+/// expression, or an example it does not match, is a compile-time error.
+#[proc_macro]
+pub fn term(input: TokenStream) -> TokenStream {
+    pattern::expand_term(input.into()).into()
+}
+
+/// A JSON value with matchers nested anywhere inside: `json_pattern!({"id": integer!(1), "tags": ["a"]})`.
+#[proc_macro]
+pub fn json_pattern(input: TokenStream) -> TokenStream {
+    pattern::expand_json_pattern(input.into()).into()
+}
+
+/// Matches by type, the example's and its children's: `like!({"name": "UserA", "admin": false})`.
+#[proc_macro]
+pub fn like(input: TokenStream) -> TokenStream {
+    pattern::expand_like(input.into()).into()
+}
+
+/// An array whose items are all like the example: `each_like!({"id": 1}, min = 1, max = 10)`.
+#[proc_macro]
+pub fn each_like(input: TokenStream) -> TokenStream {
+    pattern::expand_each_like(input.into()).into()
+}
+
+/// An object whose every key matches a regular expression: `each_key!({"en": "Hello"}, "^[a-z]{2}$")`.
+#[proc_macro]
+pub fn each_key(input: TokenStream) -> TokenStream {
+    pattern::expand_each_key(input.into()).into()
+}
+
+/// An object or array whose every value matches a matcher: `each_value!({"a": 1}, integer!(1))`.
+#[proc_macro]
+pub fn each_value(input: TokenStream) -> TokenStream {
+    pattern::expand_each_value(input.into()).into()
+}
+
+/// An array that contains an item like each variant, in any order: `array_contains!([{"type": "a"}, {"type": "b"}])`.
+#[proc_macro]
+pub fn array_contains(input: TokenStream) -> TokenStream {
+    pattern::expand_array_contains(input.into()).into()
+}
+
+/// Exactly equal to the example, stopping any type matcher of a parent: `equality!("v1")`.
+#[proc_macro]
+pub fn equality(input: TokenStream) -> TokenStream {
+    pattern::expand_equality(input.into()).into()
+}
