@@ -26,6 +26,7 @@
 //! assert!(file.ends_with("UserServiceClient-UserService.json"));
 //! ```
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -157,24 +158,42 @@ impl Contract {
         RequestBuilder { contract: self, index }
     }
 
-    /// Checks the mock provider saw exactly the expected requests, and that every interaction's
-    /// examples satisfy its own rules.
+    /// Checks the mock provider saw exactly the expected requests, that every interaction's
+    /// examples satisfy its own rules, and that no two interactions share a description and
+    /// provider states (the pact file could hold only one of them).
     pub fn verify(&self) -> Result<(), ContractError> {
         let mut result = self.mock.verify();
-        for interaction in self.mock.interactions() {
+        let interactions = self.mock.interactions();
+        let mut problems = Vec::new();
+        for interaction in &interactions {
             let mut own = match_request(&interaction.request, &interaction.request);
             own.extend(match_response(&interaction.response, &interaction.response));
             if !own.is_empty() {
-                let report = result.as_mut().err();
-                let problem = format!(
+                problems.push(format!(
                     "the examples of {:?} break its own rules: {}",
                     interaction.meta.description,
                     own.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-                );
-                match report {
-                    Some(report) => report.errors.push(problem),
-                    None => result = Err(MockReport { errors: vec![problem], ..MockReport::default() }),
+                ));
+            }
+        }
+        let mut seen: BTreeMap<String, &HttpInteraction> = BTreeMap::new();
+        for interaction in &interactions {
+            let key = pactfile::interaction_key(&Interaction::Http(interaction.clone()));
+            match seen.get(&key) {
+                Some(first) if *first != interaction => problems.push(format!(
+                    "{key} is declared twice with different content; only one could be written to the pact, \
+                     so give each its own description or provider states"
+                )),
+                Some(_) => {}
+                None => {
+                    seen.insert(key, interaction);
                 }
+            }
+        }
+        if !problems.is_empty() {
+            match result.as_mut() {
+                Err(report) => report.errors.extend(problems),
+                Ok(()) => result = Err(MockReport { errors: problems, ..MockReport::default() }),
             }
         }
         result.map_err(|report| ContractError::Verification { pair: self.pair(), report })

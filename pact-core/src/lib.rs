@@ -14,6 +14,8 @@
 //! | [`mock`] | the mock provider on httpmock | `consumer` |
 //! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
 //! | [`contract`] | the consumer test context that ties the three above together | `consumer` |
+//! | [`provider`] | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |
+//! | [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |
 //!
 //! `contract` is a module the design did not name: it is the one place where the DSL, the mock
 //! and the pact file meet, so that each of those stays independent of the others.
@@ -36,8 +38,15 @@ pub mod mock;
 #[cfg(feature = "consumer")]
 pub mod pactfile;
 
+#[cfg(feature = "provider")]
+pub mod provider;
+#[cfg(feature = "verifier")]
+pub mod verify;
+
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
+#[cfg(feature = "provider")]
+pub use pact_macros::provider_state;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, each_key, each_like, each_value, equality, json_pattern, like, term,
@@ -60,6 +69,19 @@ pub mod __private {
     #[cfg(feature = "consumer")]
     pub use crate::contract::{finish, run_async, run_sync, Contract, ContractSpec, Outcome};
     pub use serde_json;
+
+    #[cfg(feature = "provider")]
+    pub use inventory;
+
+    /// The application state a provider-state handler asked for, or why it is not that type.
+    #[cfg(feature = "provider")]
+    pub fn downcast<'a, T: 'static>(
+        app: &'a (dyn std::any::Any + Send + Sync),
+        type_name: &str,
+    ) -> Result<&'a T, String> {
+        app.downcast_ref::<T>()
+            .ok_or_else(|| format!("the provider-state handler expects the application state {type_name}"))
+    }
 
     /// A provider state with parameters.
     pub fn state(name: &str, params: Vec<(&str, serde_json::Value)>) -> crate::model::ProviderState {

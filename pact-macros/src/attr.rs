@@ -3,7 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
-use syn::{Expr, Ident, LitStr, Token};
+use syn::{Expr, Ident, Lit, LitStr, Token};
 
 /// One `given` state with its parameters.
 pub(crate) struct Given {
@@ -26,6 +26,9 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
     let mut provider: Option<LitStr> = None;
     let mut spec: Option<LitStr> = None;
     let mut given = Vec::new();
+    // Whether a key was written at all, valid or not: a mistake in a key's value is reported
+    // once, not again as a missing or duplicate key.
+    let (mut seen_consumer, mut seen_provider, mut seen_spec) = (false, false, false);
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
         Some(existing) => existing.combine(e),
@@ -36,13 +39,27 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
         let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
         match key.as_str() {
             "consumer" | "provider" | "spec" => {
-                let value: LitStr = meta.value()?.parse()?;
+                let value = meta.value()?.parse::<Expr>()?;
+                let seen = match key.as_str() {
+                    "consumer" => &mut seen_consumer,
+                    "provider" => &mut seen_provider,
+                    _ => &mut seen_spec,
+                };
+                let first = !std::mem::replace(seen, true);
                 let slot = match key.as_str() {
                     "consumer" => &mut consumer,
                     "provider" => &mut provider,
                     _ => &mut spec,
                 };
-                if slot.is_some() {
+                let Expr::Lit(syn::ExprLit { lit: Lit::Str(value), .. }) = value else {
+                    let example = if key == "spec" { "v4" } else { "UserService" };
+                    push(syn::Error::new_spanned(
+                        value,
+                        format!("`{key}` takes a string literal, as in `{key} = \"{example}\"`"),
+                    ));
+                    return Ok(());
+                };
+                if !first {
                     push(meta.error(format!("`{key}` is given twice; remove one")));
                 } else if value.value().trim().is_empty() {
                     push(syn::Error::new(value.span(), format!("`{key}` must not be empty")));
@@ -96,10 +113,13 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
         }
         Ok(())
     });
-    if let Err(e) = parser.parse2(args) {
+    let parsed = parser.parse2(args);
+    // After a syntax error the rest of the attribute is unread, so `provider` may well be there.
+    let complete = parsed.is_ok();
+    if let Err(e) = parsed {
         push(e);
     }
-    if provider.is_none() {
+    if complete && !seen_provider {
         push(syn::Error::new(
             Span::call_site(),
             "missing `provider = \"...\"`: name the provider this contract is with, as in #[contract(provider = \"UserService\")]",

@@ -4,7 +4,6 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
-use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, ReturnType};
 
 use crate::attr::{parse_contract_args, ContractArgs};
@@ -38,16 +37,35 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn check_signature(function: &ItemFn) -> syn::Result<()> {
     let sig = &function.sig;
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(existing) => existing.combine(e),
+        None => errors = Some(e),
+    };
     if !sig.generics.params.is_empty() {
-        return Err(syn::Error::new(sig.generics.span(), "a #[contract] test cannot be generic"));
+        push(syn::Error::new_spanned(
+            &sig.generics,
+            "a #[contract] test cannot be generic: remove the type parameters",
+        ));
     }
-    let ok = sig.inputs.len() == 1
-        && matches!(sig.inputs.first(), Some(FnArg::Typed(arg)) if matches!(&*arg.ty, syn::Type::Reference(r) if r.mutability.is_some()));
-    if !ok {
-        let span = if sig.inputs.is_empty() { sig.paren_token.span.join() } else { sig.inputs.span() };
-        return Err(syn::Error::new(span, "a #[contract] test takes one argument, `pact: &mut Contract`"));
+    const ONE_ARGUMENT: &str = "a #[contract] test takes one argument, `pact: &mut Contract`";
+    match sig.inputs.first() {
+        None => push(syn::Error::new(sig.paren_token.span.join(), ONE_ARGUMENT)),
+        Some(_) if sig.inputs.len() > 1 => push(syn::Error::new_spanned(&sig.inputs, ONE_ARGUMENT)),
+        Some(FnArg::Typed(arg)) => {
+            if !matches!(&*arg.ty, syn::Type::Reference(r) if r.mutability.is_some()) {
+                push(syn::Error::new_spanned(
+                    &arg.ty,
+                    "the argument of a #[contract] test is a mutable reference: `pact: &mut Contract`",
+                ));
+            }
+        }
+        Some(receiver) => push(syn::Error::new_spanned(receiver, ONE_ARGUMENT)),
     }
-    Ok(())
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn is_test_attribute(attr: &syn::Attribute) -> bool {

@@ -2,6 +2,7 @@
 //! generated code calls into `pact_core`, so that crate must be a dependency under that name.
 //!
 //! - [`macro@contract`]: turns a test function into a consumer contract test.
+//! - [`macro@provider_state`]: registers a provider-state handler.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`]: the matcher DSL. `term!` checks its regular expression,
 //!   and that the example matches it, at compile time.
@@ -11,6 +12,7 @@
 mod attr;
 mod contract;
 mod pattern;
+mod provider_state;
 
 use proc_macro::TokenStream;
 
@@ -54,6 +56,30 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
     contract::expand(args.into(), item.into()).into()
+}
+
+/// Registers a function as the handler of a provider state, for the application state type of
+/// its first argument.
+///
+/// The function, sync or async, takes `&AppState` and optionally `&Params` (the state's V3
+/// parameters), and returns `()`, a JSON object of values to inject into the request, or a
+/// `Result` of those. `#[provider_state("name", teardown)]` registers the state's teardown.
+///
+/// ```
+/// use pact_core::provider::Params;
+/// use pact_core::provider_state;
+///
+/// struct AppState;
+///
+/// #[provider_state("UserA exists")]
+/// async fn user_a_exists(app: &AppState, params: &Params) -> Result<(), String> {
+///     let _ = (app, params);
+///     Ok(())
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn provider_state(args: TokenStream, item: TokenStream) -> TokenStream {
+    provider_state::expand(args.into(), item.into()).into()
 }
 
 /// A string matched by a regular expression: `term!(regex, example)`.

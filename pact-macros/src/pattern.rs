@@ -210,11 +210,50 @@ fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
 /// Compiles `pattern` as it will be run: anchored to the whole value.
 fn compile_regex(pattern: &LitStr) -> syn::Result<regex::Regex> {
     let source = pattern.value();
-    regex::Regex::new(&format!(r"\A(?:{source})\z")).map_err(|e| {
-        let detail =
-            e.to_string().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-        syn::Error::new(pattern.span(), format!("invalid regular expression {source:?}: {detail}"))
-    })
+    let invalid = |e: regex::Error| {
+        let message = format!("invalid regular expression {}: {}", pattern.token(), describe(&e, &source));
+        syn::Error::new(pattern.span(), message)
+    };
+    // The expression alone first, so that an error shows the user's text, not the anchored form.
+    regex::Regex::new(&source).map_err(invalid)?;
+    regex::Regex::new(&format!(r"\A(?:{source})\z")).map_err(invalid)
+}
+
+/// A regex error in one line: what is wrong and, for a one-line expression, where.
+///
+/// The `regex` crate writes a syntax error as the expression, a line of `^` under the offending
+/// part and `error: <what>`.
+fn describe(error: &regex::Error, source: &str) -> String {
+    let regex::Error::Syntax(text) = error else { return error.to_string() };
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(what) = lines.iter().find_map(|l| l.strip_prefix("error: ")) else {
+        return lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    };
+    let carets = lines.iter().find(|l| !l.trim().is_empty() && l.trim().chars().all(|c| c == '^'));
+    match carets {
+        Some(carets) if !source.contains('\n') => {
+            // Both the expression and the carets are indented by four spaces.
+            let start = carets.len() - carets.trim_start().len();
+            let width = carets.trim().chars().count();
+            let part: String = source.chars().skip(start.saturating_sub(4)).take(width).collect();
+            if part.is_empty() {
+                what.to_string()
+            } else {
+                format!("{what}, at `{part}`")
+            }
+        }
+        _ => what.to_string(),
+    }
+}
+
+/// When the expression matches only part of `text`: a reminder that it must match all of it.
+fn whole_value_hint(regex: &LitStr, text: &str) -> &'static str {
+    match regex::Regex::new(&regex.value()) {
+        Ok(unanchored) if unanchored.is_match(text) => {
+            " as a whole (a pact regular expression must match the entire value, not a part)"
+        }
+        _ => "",
+    }
 }
 
 /// `term!("regex", "example")`.
@@ -242,9 +281,10 @@ pub(crate) fn expand_term(input: TokenStream) -> TokenStream {
                 if let Expr::Lit(syn::ExprLit { lit: Lit::Str(text), .. }) = &example {
                     if !compiled.is_match(&text.value()) {
                         let message = format!(
-                            "the example {:?} does not match the regular expression {:?}",
-                            text.value(),
-                            regex.value()
+                            "the example {} does not match the regular expression {}{}",
+                            text.token(),
+                            regex.token(),
+                            whole_value_hint(&regex, &text.value())
                         );
                         combine(&mut errors, syn::Error::new(text.span(), message));
                     }
@@ -278,9 +318,10 @@ pub(crate) fn expand_each_key(input: TokenStream) -> TokenStream {
             for (key, _) in entries {
                 if !compiled.is_match(&key.value()) {
                     let message = format!(
-                        "the key {:?} does not match the regular expression {:?}",
-                        key.value(),
-                        regex.value()
+                        "the key {} does not match the regular expression {}{}",
+                        key.token(),
+                        regex.token(),
+                        whole_value_hint(&regex, &key.value())
                     );
                     combine(&mut errors, syn::Error::new(key.span(), message));
                 }

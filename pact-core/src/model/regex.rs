@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A compiled regular expression from a pact, keeping the source text it was written with.
 ///
@@ -44,7 +44,8 @@ use std::sync::{Mutex, OnceLock};
 #[derive(Clone)]
 pub struct PactRegex {
     source: String,
-    compiled: regex::Regex,
+    // Shared, so that clones share the compiled program and its match caches.
+    compiled: Arc<regex::Regex>,
 }
 
 /// Why a pattern from a pact cannot be used.
@@ -60,7 +61,8 @@ pub struct RegexError {
 impl PactRegex {
     /// Translates and compiles `source`, or explains why it cannot be used.
     pub fn new(source: &str) -> Result<Self, RegexError> {
-        static CACHE: OnceLock<Mutex<HashMap<String, Result<regex::Regex, RegexError>>>> = OnceLock::new();
+        type Cache = HashMap<String, Result<Arc<regex::Regex>, RegexError>>;
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
         if let Ok(map) = cache.lock() {
             if let Some(found) = map.get(source) {
@@ -68,12 +70,14 @@ impl PactRegex {
             }
         }
         let result = translate(source).and_then(|translated| {
-            regex::RegexBuilder::new(&format!(r"\A(?:{translated})\z")).size_limit(1 << 22).build().map_err(
-                |e| RegexError {
+            regex::RegexBuilder::new(&format!(r"\A(?:{translated})\z"))
+                .size_limit(1 << 22)
+                .build()
+                .map(Arc::new)
+                .map_err(|e| RegexError {
                     pattern: source.to_string(),
                     reason: format!("does not compile: {}", one_line(&e.to_string())),
-                },
-            )
+                })
         });
         if let Ok(mut map) = cache.lock() {
             if map.len() > 10_000 {

@@ -373,10 +373,11 @@ fn split_v2_key(rest: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The name in `.name`, `.name[0]` or `['name']`.
 fn name_of(tail: Option<&str>) -> String {
     let tail = tail.unwrap_or("");
     if let Some(name) = tail.strip_prefix('.') {
-        return name.to_string();
+        return name.split('[').next().unwrap_or(name).to_string();
     }
     if let Some(inner) = tail.strip_prefix("['").and_then(|t| t.strip_suffix("']")) {
         return inner.to_string();

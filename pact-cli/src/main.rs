@@ -1,0 +1,212 @@
+//! `pact`: the command-line tool.
+//!
+//! ```text
+//! pact verify --provider-base-url http://localhost:5001 \
+//!             --pact-url pacts/UserServiceClient-UserService.json \
+//!             --provider-states-setup-url http://localhost:5001/_pact/provider_states
+//! ```
+//!
+//! Exit codes: 0 success, 1 verification failure, 2 usage or configuration error.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use pact_core::verify::{Filter, PactSource, Verifier, VerifyError};
+
+#[derive(Parser)]
+#[command(name = "pact", version, about = "Pact contract testing: verify pacts against a provider")]
+struct Cli {
+    /// More output: -v info, -vv debug, -vvv trace (logs go to stderr).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replay pacts against a running provider and report every mismatch.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Base URL of the provider, such as http://localhost:5001.
+    #[arg(long, value_name = "URL")]
+    provider_base_url: String,
+    /// A pact file, a directory of pact files, or a pact URL (repeatable).
+    #[arg(long = "pact-url", visible_aliases = ["file", "url"], value_name = "PATH_OR_URL", required = true)]
+    pact_urls: Vec<String>,
+    /// The provider's state-change URL (POST), such as http://localhost:5001/_pact/provider_states.
+    #[arg(long, visible_alias = "state-change-url", value_name = "URL")]
+    provider_states_setup_url: Option<String>,
+    /// Also call the state-change URL with "action": "teardown" after each interaction.
+    #[arg(long)]
+    state_change_teardown: bool,
+    /// Only interactions whose description matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    filter_description: Option<String>,
+    /// Only interactions with a provider state matching this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    filter_state: Option<String>,
+    /// Only interactions without a provider state.
+    #[arg(long)]
+    filter_no_state: bool,
+    /// Only pacts of this consumer (repeatable).
+    #[arg(long, short = 'c', value_name = "NAME")]
+    filter_consumer: Vec<String>,
+    /// Only pacts with this provider name.
+    #[arg(long, value_name = "NAME")]
+    provider_name: Option<String>,
+    /// A header added to every request, as "Name: value" or NAME=VALUE (repeatable).
+    #[arg(long, short = 'H', value_name = "HEADER")]
+    header: Vec<String>,
+    /// Timeout of each request and state-change call, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    request_timeout: u64,
+    /// Also write the report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write the report as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// No colour, even on a terminal (also NO_COLOR).
+    #[arg(long, visible_alias = "no-color")]
+    no_colour: bool,
+}
+
+/// A failure to run, with the exit code it maps to.
+struct Failure {
+    code: u8,
+    message: String,
+    detail: Option<String>,
+}
+
+impl Failure {
+    fn config(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into(), detail: None }
+    }
+}
+
+impl From<VerifyError> for Failure {
+    fn from(e: VerifyError) -> Self {
+        let detail = format!("{e:?}");
+        let message = e.to_string();
+        Failure { code: 2, message, detail: Some(detail) }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("pact: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Verify(args) => verify(args).await,
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            // The first line is the cause; with -v, the detail follows.
+            let first = failure.message.lines().next().unwrap_or_default().to_string();
+            eprintln!("pact: {first}");
+            if cli.verbose > 0 {
+                for line in failure.message.lines().skip(1) {
+                    eprintln!("  {line}");
+                }
+                if let Some(detail) = failure.detail {
+                    eprintln!("  detail: {detail}");
+                }
+            } else if failure.message.lines().count() > 1 {
+                eprintln!("  (run with -v for the details)");
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, Failure> {
+    pattern
+        .as_deref()
+        .map(|p| {
+            regex::Regex::new(p)
+                .map_err(|e| Failure::config(format!("{flag}: invalid regular expression {p:?}: {e}")))
+        })
+        .transpose()
+}
+
+fn parse_header(text: &str) -> Result<(String, String), Failure> {
+    let (name, value) = text.split_once(':').or_else(|| text.split_once('=')).ok_or_else(|| {
+        Failure::config(format!("--header {text:?}: expected \"Name: value\" or NAME=VALUE"))
+    })?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Failure::config(format!("--header {text:?}: the header name is empty")));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
+    let timeout = Duration::from_millis(args.request_timeout.max(1));
+    let filter = Filter {
+        description: regex("--filter-description", &args.filter_description)?,
+        state: regex("--filter-state", &args.filter_state)?,
+        no_state: args.filter_no_state,
+        consumers: args.filter_consumer.clone(),
+    };
+    let mut verifier = Verifier::http(&args.provider_base_url)?.timeout(timeout).filter(filter);
+    for source in &args.pact_urls {
+        verifier = verifier.pact(PactSource::parse(source));
+    }
+    if let Some(url) = &args.provider_states_setup_url {
+        verifier = verifier.state_url_with_teardown(url, args.state_change_teardown)?;
+    }
+    if let Some(name) = &args.provider_name {
+        verifier = verifier.provider_name(name);
+    }
+    for header in &args.header {
+        let (name, value) = parse_header(header)?;
+        verifier = verifier.header(&name, &value);
+    }
+    let interactive = std::io::stderr().is_terminal();
+    if interactive {
+        verifier = verifier.on_progress(|done, total| {
+            eprint!("\rverifying interaction {done}/{total}");
+            if done == total {
+                eprint!("\r\x1b[K");
+            }
+        });
+    }
+    let report = verifier.verify().await?;
+    let colour = !args.no_colour && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    print!("{}", report.to_human(colour));
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+        std::fs::write(path, text + "\n")
+            .map_err(|e| Failure::config(format!("--json {}: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.junit {
+        std::fs::write(path, report.to_junit())
+            .map_err(|e| Failure::config(format!("--junit {}: {e}", path.display())))?;
+    }
+    Ok(if report.success() { 0 } else { 1 })
+}

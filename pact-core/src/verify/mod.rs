@@ -1,0 +1,416 @@
+//! Provider verification: replays each interaction of a pact against the provider and reports
+//! every mismatch.
+//!
+//! For each interaction the [`Verifier`]:
+//! 1. sets up each provider state, through the provider's state-change URL or in-process
+//!    handlers registered with `#[provider_state]`;
+//! 2. builds the request from the expected one, applying generators and the values the state
+//!    setup returned (provider-state injected values);
+//! 3. sends it, over HTTP with one reused connection pool, or in-process to a `tower::Service`
+//!    such as an axum `Router` (no port is bound);
+//! 4. compares the response with [`crate::matching`], gathering every mismatch;
+//! 5. tears the states down.
+//!
+//! With in-process handlers, a **pre-flight check** lists every state in the pacts that has no
+//! handler before any request is sent.
+//!
+//! ```no_run
+//! use pact_core::verify::{PactSource, Verifier};
+//!
+//! # async fn run() -> Result<(), pact_core::verify::VerifyError> {
+//! let report = Verifier::http("http://127.0.0.1:5001")?
+//!     .pact(PactSource::File("pacts/UserServiceClient-UserService.json".into()))
+//!     .state_url("http://127.0.0.1:5001/_pact/provider_states")?
+//!     .verify()
+//!     .await?;
+//! println!("{}", report.to_human(false));
+//! assert!(report.success());
+//! # Ok(())
+//! # }
+//! ```
+
+mod generators;
+mod report;
+mod source;
+mod states;
+mod target;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+pub use report::{InteractionResult, Outcome, PactReport, VerificationReport};
+pub use source::PactSource;
+pub use states::{HttpStates, RegistryStates, StateSetup};
+#[cfg(feature = "axum")]
+pub use target::ServiceTarget;
+pub use target::{BoxFuture, HttpTarget, Target};
+
+use crate::matching::match_response;
+use crate::model::{Interaction, Pact};
+use crate::provider::Action;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a verification could not run (as opposed to running and finding mismatches).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// A pact could not be read.
+    #[error("{0}")]
+    Pact(crate::model::Error),
+    /// A pact source could not be read.
+    #[error("{origin}: {message}")]
+    Source {
+        /// The file, directory or URL.
+        origin: String,
+        /// Why.
+        message: String,
+    },
+    /// The verifier is not set up correctly.
+    #[error("{0}")]
+    Config(String),
+    /// The pre-flight check found states without a handler.
+    #[error("{} provider state(s) in the pacts have no handler, so nothing was sent:\n{}\nregistered states: {}",
+        missing.len(),
+        missing.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n"),
+        if known.is_empty() { "(none)".to_string() } else { known.join(", ") })]
+    MissingStates {
+        /// Each missing state, with the interactions that need it.
+        missing: Vec<String>,
+        /// The states that have handlers.
+        known: Vec<String>,
+    },
+    /// There was nothing to verify.
+    #[error("no pacts to verify{0}")]
+    NothingToVerify(String),
+}
+
+/// Which interactions to verify.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only interactions whose description matches.
+    pub description: Option<Regex>,
+    /// Only interactions with a provider state that matches.
+    pub state: Option<Regex>,
+    /// Only interactions with no provider state.
+    pub no_state: bool,
+    /// Only pacts of these consumers (all when empty).
+    pub consumers: Vec<String>,
+}
+
+impl Filter {
+    fn keeps_pact(&self, pact: &Pact) -> bool {
+        self.consumers.is_empty() || self.consumers.iter().any(|c| c == &pact.consumer)
+    }
+
+    fn keeps(&self, interaction: &Interaction) -> bool {
+        let states = interaction.provider_states();
+        self.description.as_ref().is_none_or(|re| re.is_match(interaction.description()))
+            && self.state.as_ref().is_none_or(|re| states.iter().any(|s| re.is_match(&s.name)))
+            && (!self.no_state || states.is_empty())
+    }
+}
+
+/// Verifies pacts against a provider. Build it, then `verify().await` once.
+pub struct Verifier {
+    target: Arc<dyn Target>,
+    states: Option<Arc<dyn StateSetup>>,
+    sources: Vec<PactSource>,
+    filter: Filter,
+    headers: Vec<(String, String)>,
+    timeout: Duration,
+    provider: Option<String>,
+    client: reqwest::Client,
+    progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+}
+
+impl Verifier {
+    /// Verifies a provider reached over HTTP at `base_url`.
+    pub fn http(base_url: &str) -> Result<Self, VerifyError> {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(VerifyError::Config(format!(
+                "the provider base URL {base_url:?} must start with http:// or https://"
+            )));
+        }
+        let target = HttpTarget::new(base_url).map_err(VerifyError::Config)?;
+        Ok(Self::with_target(Arc::new(target), DEFAULT_TIMEOUT))
+    }
+
+    /// Verifies a `tower::Service`, such as an axum `Router`, in-process: no port is bound.
+    #[cfg(feature = "axum")]
+    pub fn service<S>(service: S) -> Self
+    where
+        ServiceTarget<S>: Target + 'static,
+    {
+        Self::with_target(Arc::new(ServiceTarget::new(service)), DEFAULT_TIMEOUT)
+    }
+
+    /// Verifies any [`Target`].
+    pub fn with_target(target: Arc<dyn Target>, timeout: Duration) -> Self {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap_or_default();
+        Verifier {
+            target,
+            states: None,
+            sources: Vec::new(),
+            filter: Filter::default(),
+            headers: Vec::new(),
+            timeout,
+            provider: None,
+            client,
+            progress: None,
+        }
+    }
+
+    /// Adds a pact source.
+    pub fn pact(mut self, source: PactSource) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Sets provider states up through a state-change URL (setups only; see
+    /// [`state_url_with_teardown`](Self::state_url_with_teardown)).
+    pub fn state_url(self, url: &str) -> Result<Self, VerifyError> {
+        self.state_url_with_teardown(url, false)
+    }
+
+    /// Sets provider states up through a state-change URL, also sending teardowns when asked.
+    pub fn state_url_with_teardown(mut self, url: &str, teardown: bool) -> Result<Self, VerifyError> {
+        self.states = Some(Arc::new(HttpStates::new(url, teardown).map_err(VerifyError::Config)?));
+        Ok(self)
+    }
+
+    /// Sets provider states up in-process, with the handlers registered for `app`'s type.
+    pub fn state_handlers<S: Send + Sync + 'static>(mut self, app: S) -> Self {
+        self.states = Some(Arc::new(RegistryStates::registered(app)));
+        self
+    }
+
+    /// Sets provider states up with any [`StateSetup`].
+    pub fn states(mut self, states: Arc<dyn StateSetup>) -> Self {
+        self.states = Some(states);
+        self
+    }
+
+    /// Keeps only some interactions.
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    /// Adds a header to every request (replacing the pact's value of that header).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Sets the timeout of each request and each state-change call (5 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Verifies only pacts with this provider name.
+    pub fn provider_name(mut self, name: &str) -> Self {
+        self.provider = Some(name.to_string());
+        self
+    }
+
+    /// Calls `progress(done, total)` after each interaction, for long runs.
+    pub fn on_progress(mut self, progress: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Loads the pacts the sources name, with the filters applied.
+    pub async fn load(&self) -> Result<Vec<(String, Pact)>, VerifyError> {
+        let mut pacts = Vec::new();
+        for source in &self.sources {
+            for (origin, pact) in source.load(&self.client, self.timeout).await? {
+                let provider_ok = self.provider.as_ref().is_none_or(|p| p == &pact.provider);
+                if provider_ok && self.filter.keeps_pact(&pact) {
+                    pacts.push((origin, pact));
+                }
+            }
+        }
+        if pacts.is_empty() {
+            let why = if self.sources.is_empty() {
+                String::from(": give at least one pact source")
+            } else {
+                String::from(" after the filters")
+            };
+            return Err(VerifyError::NothingToVerify(why));
+        }
+        Ok(pacts)
+    }
+
+    /// Runs the verification.
+    pub async fn verify(&self) -> Result<VerificationReport, VerifyError> {
+        let pacts = self.load().await?;
+        self.preflight(&pacts)?;
+        let mut report = VerificationReport { target: self.target.describe(), pacts: Vec::new() };
+        let total: usize =
+            pacts.iter().map(|(_, p)| p.interactions.iter().filter(|i| self.filter.keeps(i)).count()).sum();
+        let mut done = 0;
+        for (origin, pact) in &pacts {
+            let mut pact_report = PactReport {
+                consumer: pact.consumer.clone(),
+                provider: pact.provider.clone(),
+                source: origin.clone(),
+                interactions: Vec::new(),
+            };
+            for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
+                pact_report.interactions.push(self.verify_interaction(&pact.consumer, interaction).await);
+                done += 1;
+                if let Some(progress) = &self.progress {
+                    progress(done, total);
+                }
+            }
+            report.pacts.push(pact_report);
+        }
+        Ok(report)
+    }
+
+    /// Every state the selected interactions need must have a handler, when the handlers are
+    /// known in advance.
+    fn preflight(&self, pacts: &[(String, Pact)]) -> Result<(), VerifyError> {
+        let Some(known) = self.states.as_ref().and_then(|s| s.known_states()) else { return Ok(()) };
+        let mut missing: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (_, pact) in pacts {
+            for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
+                for state in interaction.provider_states() {
+                    if !known.contains(&state.name) {
+                        missing.entry(state.name.clone()).or_default().push(format!(
+                            "{}: {:?}",
+                            pact.consumer,
+                            interaction.description()
+                        ));
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(VerifyError::MissingStates {
+            missing: missing
+                .into_iter()
+                .map(|(state, users)| format!("{state:?} (needed by {})", users.join(", ")))
+                .collect(),
+            known,
+        })
+    }
+
+    async fn verify_interaction(&self, consumer: &str, interaction: &Interaction) -> InteractionResult {
+        let started = Instant::now();
+        let meta = interaction.meta();
+        let states: Vec<String> = meta.provider_states.iter().map(|s| s.name.clone()).collect();
+        let outcome = match interaction {
+            Interaction::Http(http) => self.verify_http(consumer, http).await,
+            _ => Outcome::Skipped(format!(
+                "{} interactions are verified by message handlers, not over HTTP",
+                interaction.type_name()
+            )),
+        };
+        InteractionResult {
+            description: meta.description.clone(),
+            states,
+            pending: meta.pending,
+            outcome,
+            duration: started.elapsed(),
+        }
+    }
+
+    /// Runs a call under the request timeout.
+    async fn within<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, String>>,
+        what: impl FnOnce() -> String,
+    ) -> Result<T, String> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "{} timed out after {} ms (raise --request-timeout if the provider is slow)",
+                what(),
+                self.timeout.as_millis()
+            )),
+        }
+    }
+
+    async fn verify_http(&self, consumer: &str, interaction: &crate::model::HttpInteraction) -> Outcome {
+        // 1. States, collecting injected values over the params.
+        let mut context: Map<String, Value> = Map::new();
+        let mut set_up = Vec::new();
+        let mut outcome = None;
+        if let Some(states) = &self.states {
+            for state in &interaction.meta.provider_states {
+                context.extend(state.params.clone());
+                match self
+                    .within(states.call(consumer, state, Action::Setup), || {
+                        format!("the setup of {:?}", state.name)
+                    })
+                    .await
+                {
+                    Ok(injected) => {
+                        context.extend(injected);
+                        set_up.push(state);
+                    }
+                    Err(e) => {
+                        outcome = Some(Outcome::Error(format!(
+                            "provider state {:?} could not be set up: {e}",
+                            state.name
+                        )));
+                        break;
+                    }
+                }
+            }
+        } else {
+            for state in &interaction.meta.provider_states {
+                context.extend(state.params.clone());
+            }
+        }
+        // 2-4. Request, response, comparison.
+        let outcome = match outcome {
+            Some(error) => error,
+            None => {
+                let mut request = generators::generate_request(&interaction.request, &context);
+                for (name, value) in &self.headers {
+                    let headers = request.to_mut().headers.get_or_insert_with(Default::default);
+                    headers.retain(|k, _| !k.eq_ignore_ascii_case(name));
+                    headers.insert(name.clone(), vec![value.clone()]);
+                }
+                let what = || format!("{} {}{}", request.method, self.target.describe(), request.path);
+                match self.within(self.target.send(&request), what).await {
+                    Ok(actual) => {
+                        let expected = generators::generate_response(&interaction.response, &context);
+                        let mismatches = match_response(&expected, &actual);
+                        if mismatches.is_empty() {
+                            Outcome::Passed
+                        } else {
+                            Outcome::Failed(mismatches)
+                        }
+                    }
+                    Err(e) => Outcome::Error(e),
+                }
+            }
+        };
+        // 5. Teardown, in reverse order.
+        if let Some(states) = self.states.as_ref().filter(|s| s.wants_teardown()) {
+            for state in set_up.iter().rev() {
+                let teardown = states.call(consumer, state, Action::Teardown);
+                if let Err(e) = self.within(teardown, || format!("the teardown of {:?}", state.name)).await {
+                    tracing::warn!(state = %state.name, error = %e, "provider state teardown failed");
+                    if outcome == Outcome::Passed {
+                        return Outcome::Error(format!(
+                            "provider state {:?} could not be torn down: {e}",
+                            state.name
+                        ));
+                    }
+                }
+            }
+        }
+        outcome
+    }
+}

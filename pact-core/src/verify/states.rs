@@ -1,0 +1,120 @@
+//! Setting up and tearing down provider states: over HTTP (the state-change URL of any
+//! provider), or in-process through the handlers registered with `#[provider_state]`.
+
+use crate::model::ProviderState;
+use crate::provider::{Action, Injected, StateCall, StateRegistry};
+
+use super::target::{describe_reqwest, BoxFuture};
+
+/// Brings provider states about.
+pub trait StateSetup: Send + Sync {
+    /// Sets up (or tears down) one state for `consumer`'s pact; returns the values to inject.
+    fn call<'a>(
+        &'a self,
+        consumer: &'a str,
+        state: &'a ProviderState,
+        action: Action,
+    ) -> BoxFuture<'a, Result<Injected, String>>;
+
+    /// The states this setup handles, when it knows them in advance (in-process handlers do;
+    /// a URL does not). The verifier checks every state of the pacts against it before sending
+    /// any request.
+    fn known_states(&self) -> Option<Vec<String>> {
+        None
+    }
+
+    /// Whether teardowns should be sent.
+    fn wants_teardown(&self) -> bool {
+        true
+    }
+}
+
+/// A provider's state-change URL, called with `POST` and the union of both protocols' bodies.
+pub struct HttpStates {
+    url: String,
+    client: reqwest::Client,
+    teardown: bool,
+}
+
+impl HttpStates {
+    /// Calls `url` for setups, and for teardowns when `teardown` is set. (Providers written for
+    /// the Ruby verifier know no teardown and would take one for a setup, so it is off by
+    /// default on the command line.)
+    pub fn new(url: &str, teardown: bool) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(HttpStates { url: url.to_string(), client, teardown })
+    }
+}
+
+impl StateSetup for HttpStates {
+    fn call<'a>(
+        &'a self,
+        consumer: &'a str,
+        state: &'a ProviderState,
+        action: Action,
+    ) -> BoxFuture<'a, Result<Injected, String>> {
+        Box::pin(async move {
+            let body = StateCall::body(&state.name, &state.params, action, consumer);
+            let fail = |e: reqwest::Error| format!("POST {} failed: {}", self.url, describe_reqwest(&e));
+            let response = self.client.post(&self.url).json(&body).send().await.map_err(fail)?;
+            let status = response.status();
+            let bytes = response.bytes().await.map_err(fail)?;
+            if !status.is_success() {
+                let text = String::from_utf8_lossy(&bytes);
+                let text: String = text.chars().take(300).collect();
+                return Err(format!("POST {} answered {status}: {text}", self.url));
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Injected::new());
+            }
+            // A JSON object is injected; anything else is ignored, as the official verifiers do.
+            Ok(match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(serde_json::Value::Object(map)) => map,
+                _ => Injected::new(),
+            })
+        })
+    }
+
+    fn wants_teardown(&self) -> bool {
+        self.teardown
+    }
+}
+
+/// In-process handlers for the application state `S`.
+pub struct RegistryStates<S> {
+    app: S,
+    registry: StateRegistry<S>,
+}
+
+impl<S: Send + Sync + 'static> RegistryStates<S> {
+    /// The handlers registered with `#[provider_state]` for `S`, called with `app`.
+    pub fn registered(app: S) -> Self {
+        RegistryStates { app, registry: StateRegistry::registered() }
+    }
+
+    /// Explicitly registered handlers, called with `app`.
+    pub fn new(app: S, registry: StateRegistry<S>) -> Self {
+        RegistryStates { app, registry }
+    }
+}
+
+impl<S: Send + Sync + 'static> StateSetup for RegistryStates<S> {
+    fn call<'a>(
+        &'a self,
+        _consumer: &'a str,
+        state: &'a ProviderState,
+        action: Action,
+    ) -> BoxFuture<'a, Result<Injected, String>> {
+        Box::pin(async move {
+            self.registry.run(&self.app, &state.name, &state.params, action).await.map_err(|e| e.to_string())
+        })
+    }
+
+    fn known_states(&self) -> Option<Vec<String>> {
+        Some(self.registry.names())
+    }
+}

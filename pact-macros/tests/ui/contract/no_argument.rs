@@ -1,0 +1,6 @@
+use pact_core::prelude::*;
+
+#[contract(provider = "UserService")]
+fn gets_a_user() {}
+
+fn main() {}

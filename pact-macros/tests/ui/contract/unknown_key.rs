@@ -1,0 +1,8 @@
+use pact_core::prelude::*;
+
+#[contract(provider = "UserService", provder = "UserService")]
+fn gets_a_user(pact: &mut Contract) {
+    let _ = pact.base_url();
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+use pact_core::prelude::*;
+
+fn main() {
+    let _ = each_like!({"id": 1}, min = 5, max = 2);
+}

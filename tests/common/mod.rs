@@ -1,0 +1,45 @@
+//! Shared by the workspace-level tests: the demo's interactions, and a way to serve an app on
+//! an ephemeral loopback port.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use pact_core::prelude::*;
+
+/// The checked-in copy of the demo pact, which `tests/demo_consumer.rs` proves equal to what
+/// the consumer tests write, and which the provider tests verify.
+pub fn demo_pact() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pacts/UserServiceClient-UserService.json")
+}
+
+/// The interaction of the "UserA exists and is not an administrator" test.
+pub fn declare_existing_user(pact: &mut Contract) {
+    pact.upon_receiving("a request for UserA")
+        .get("/users/UserA")
+        .header("Accept", "application/json")
+        .will_respond_with(200)
+        .json_body(json_pattern!({
+            "name": "UserA",
+            "id": term!("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", "fc763eba-0905-41c5-a27f-3934ab26786c"),
+            "created_on": term!(r"^\d+-\d+-\d+T\d+:\d+:\d+$", "2016-12-15T20:16:01"),
+            "admin": like!(false),
+        }));
+}
+
+/// The interaction of the "UserA does not exist" test.
+pub fn declare_missing_user(pact: &mut Contract) {
+    pact.upon_receiving("a request for UserA")
+        .get("/users/UserA")
+        .header("Accept", "application/json")
+        .will_respond_with(404);
+}
+
+/// Serves `app` on 127.0.0.1 with an ephemeral port until the runtime stops; returns its URL.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
+}
