@@ -193,3 +193,35 @@ async fn the_state_route_is_off_in_production() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verifies_a_pact_fetched_from_a_url() {
+    let pact_json = std::fs::read_to_string(common::demo_pact()).unwrap();
+    let pacts = axum::Router::new().route(
+        "/pacts/demo.json",
+        axum::routing::get(move || {
+            let body = pact_json.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let pacts_url = common::serve(pacts).await;
+    let provider = common::serve(app(AppState::default(), true)).await;
+    let report = Verifier::http(&provider)
+        .unwrap()
+        .pact(PactSource::parse(&format!("{pacts_url}/pacts/demo.json")))
+        .state_url(&format!("{provider}/_pact/provider_states"))
+        .unwrap()
+        .verify()
+        .await
+        .unwrap();
+    assert!(report.success(), "{}", report.to_human(false));
+    assert_eq!(report.pacts[0].source, format!("{pacts_url}/pacts/demo.json"));
+
+    let missing = Verifier::http(&provider)
+        .unwrap()
+        .pact(PactSource::parse(&format!("{pacts_url}/pacts/none.json")))
+        .verify()
+        .await;
+    let err = missing.unwrap_err().to_string();
+    assert!(err.contains("/pacts/none.json: answered 404"), "{err}");
+}

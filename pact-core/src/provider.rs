@@ -163,21 +163,24 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
     }
 
     /// Registers a setup handler explicitly.
-    pub fn register<F, R>(mut self, name: &str, handler: F) -> Self
+    pub fn register<F, R>(self, name: &str, handler: F) -> Self
     where
         F: Fn(&S, &Params) -> R + Send + Sync + 'static,
         R: IntoStateResult,
     {
-        let handler: Handler<S> = Arc::new(move |app, params| {
-            let result = handler(app, params).into_state_result();
-            Box::pin(async move { result })
-        });
-        self.handlers.insert((name.to_string(), false), handler);
-        self
+        self.insert(name, Action::Setup, handler)
     }
 
     /// Registers a teardown handler explicitly.
-    pub fn register_teardown<F, R>(mut self, name: &str, handler: F) -> Self
+    pub fn register_teardown<F, R>(self, name: &str, handler: F) -> Self
+    where
+        F: Fn(&S, &Params) -> R + Send + Sync + 'static,
+        R: IntoStateResult,
+    {
+        self.insert(name, Action::Teardown, handler)
+    }
+
+    fn insert<F, R>(mut self, name: &str, action: Action, handler: F) -> Self
     where
         F: Fn(&S, &Params) -> R + Send + Sync + 'static,
         R: IntoStateResult,
@@ -186,7 +189,7 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
             let result = handler(app, params).into_state_result();
             Box::pin(async move { result })
         });
-        self.handlers.insert((name.to_string(), true), handler);
+        self.handlers.insert((name.to_string(), action == Action::Teardown), handler);
         self
     }
 

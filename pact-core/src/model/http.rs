@@ -122,12 +122,7 @@ impl Request {
             None => None,
             Some(q) => Some(read_query(&q)?).filter(|q| !q.is_empty()),
         };
-        let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
-        let header_type =
-            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
-        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
-        let matching_rules = read_rules(node)?;
-        let generators = read_generators(node)?;
+        let Parts { headers, body, matching_rules, generators } = Parts::read(node, version)?;
         Ok(Request { method, path, query, headers, body, matching_rules, generators })
     }
 
@@ -181,12 +176,7 @@ impl Response {
                 .filter(|n| (100..=999).contains(n))
                 .ok_or_else(|| s.error("an integer"))?,
         };
-        let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
-        let header_type =
-            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
-        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
-        let matching_rules = read_rules(node)?;
-        let generators = read_generators(node)?;
+        let Parts { headers, body, matching_rules, generators } = Parts::read(node, version)?;
         Ok(Response { status, headers, body, matching_rules, generators })
     }
 
@@ -202,6 +192,24 @@ impl Response {
             &self.generators,
         );
         Value::Object(out)
+    }
+}
+
+/// What requests and responses share: headers, body, rules and generators.
+struct Parts {
+    headers: Option<Headers>,
+    body: Body,
+    matching_rules: MatchingRules,
+    generators: Map<String, Value>,
+}
+
+impl Parts {
+    fn read(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
+        let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
+        let header_type =
+            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
+        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
+        Ok(Parts { headers, body, matching_rules: read_rules(node)?, generators: read_generators(node)? })
     }
 }
 

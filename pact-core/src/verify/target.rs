@@ -71,13 +71,7 @@ impl Target for HttpTarget {
                 |e: reqwest::Error| format!("{} {url} failed: {}", request.method, describe_reqwest(&e));
             let response = builder.send().await.map_err(fail)?;
             let status = response.status().as_u16();
-            let mut headers = Headers::new();
-            for (name, value) in response.headers() {
-                headers
-                    .entry(name.as_str().to_string())
-                    .or_default()
-                    .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
-            }
+            let headers = headers_of(response.headers());
             let bytes = response.bytes().await.map_err(fail)?;
             Ok(to_response(status, headers, &bytes))
         })
@@ -86,6 +80,18 @@ impl Target for HttpTarget {
     fn describe(&self) -> String {
         self.base_url.clone()
     }
+}
+
+/// Response headers as the model keeps them (reqwest and axum share the `http` types).
+fn headers_of(map: &reqwest::header::HeaderMap) -> Headers {
+    let mut headers = Headers::new();
+    for (name, value) in map {
+        headers
+            .entry(name.as_str().to_string())
+            .or_default()
+            .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+    }
+    headers
 }
 
 pub(crate) fn to_response(status: u16, headers: Headers, bytes: &[u8]) -> Response {
@@ -163,13 +169,7 @@ where
                 .await
                 .map_err(|e| format!("{} {uri} failed: {e}", request.method))?;
             let status = response.status().as_u16();
-            let mut headers = Headers::new();
-            for (name, value) in response.headers() {
-                headers
-                    .entry(name.as_str().to_string())
-                    .or_default()
-                    .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
-            }
+            let headers = headers_of(response.headers());
             let body = axum::body::Body::new(response.into_body());
             let bytes = axum::body::to_bytes(body, 64 << 20)
                 .await
