@@ -155,14 +155,26 @@ fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, F
 }
 
 fn parse_header(text: &str) -> Result<(String, String), Failure> {
-    let (name, value) = text.split_once(':').or_else(|| text.split_once('=')).ok_or_else(|| {
+    // The first separator splits: a name holds neither, a value may hold both.
+    let (name, value) = text.find([':', '=']).map(|at| (&text[..at], &text[at + 1..])).ok_or_else(|| {
         Failure::config(format!("--header {text:?}: expected \"Name: value\" or NAME=VALUE"))
     })?;
     let name = name.trim();
     if name.is_empty() {
         return Err(Failure::config(format!("--header {text:?}: the header name is empty")));
     }
-    Ok((name.to_string(), value.trim().to_string()))
+    // Checked here, or every request would fail to build with the same opaque error.
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !name.chars().all(token) {
+        return Err(Failure::config(format!(
+            "--header {text:?}: {name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"
+        )));
+    }
+    let value = value.trim();
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Failure::config(format!("--header {text:?}: the value holds a control character")));
+    }
+    Ok((name.to_string(), value.to_string()))
 }
 
 async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
@@ -209,4 +221,29 @@ async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
             .map_err(|e| Failure::config(format!("--junit {}: {e}", path.display())))?;
     }
     Ok(if report.success() { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_header;
+
+    fn parsed(text: &str) -> (String, String) {
+        parse_header(text).unwrap_or_else(|f| panic!("{text}: {}", f.message))
+    }
+
+    #[test]
+    fn headers_split_at_the_first_separator() {
+        assert_eq!(parsed("Authorization: Bearer a=b"), ("Authorization".into(), "Bearer a=b".into()));
+        assert_eq!(parsed("Referer=http://example.com/x"), ("Referer".into(), "http://example.com/x".into()));
+        assert_eq!(parsed("X-Empty:"), ("X-Empty".into(), String::new()));
+    }
+
+    #[test]
+    fn a_header_name_that_is_not_a_token_is_a_usage_error() {
+        for bad in ["Bad Name: v", "(x): y", ": v"] {
+            let failure = parse_header(bad).err().unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert_eq!(failure.code, 2);
+            assert!(failure.message.contains(bad), "{}", failure.message);
+        }
+    }
 }

@@ -123,6 +123,14 @@ async fn filters_select_interactions() {
     let output = pact(args).await;
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output).1.contains("no pacts to verify after the filters"), "{}", text(&output).1);
+
+    // A mistyped interaction filter selects nothing: an error, not "0 interactions" and exit 0.
+    let mut args = verify_args(&url, &[demo_pact()]);
+    args.push("--filter-description=a request for UsrA".into());
+    let output = pact(args).await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("no interaction matched the filters"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -166,6 +174,15 @@ async fn usage_and_configuration_errors_exit_2_with_one_line() {
         (vec!["verify".into(), format!("--provider-base-url={url}")], "--pact-url"),
         (verify_args(&url, &["/nonexistent/pact.json".into()]), "/nonexistent/pact.json"),
         (verify_args("localhost:5001", &[demo_pact()]), "must start with http://"),
+        (
+            {
+                let mut a = verify_args(&url, &[demo_pact()]);
+                a.pop();
+                a.push("--provider-states-setup-url=localhost:5001/_pact/provider_states".into());
+                a
+            },
+            "the state-change URL \"localhost:5001/_pact/provider_states\" must start with http://",
+        ),
         (
             {
                 let mut a = verify_args(&url, &[demo_pact()]);

@@ -323,7 +323,7 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
-    /// Adds a header value.
+    /// Adds a header value (`Content-Type` is single-valued: setting it replaces the previous one).
     pub fn header(self, name: &str, value: impl Into<Pattern>) -> Self {
         let result = text_part(&value.into()).map(|(example, rules)| {
             self.contract.update(self.index, |i| {
@@ -399,7 +399,7 @@ impl<'a> ResponseBuilder<'a> {
         self
     }
 
-    /// Adds a header value.
+    /// Adds a header value (`Content-Type` is single-valued: setting it replaces the previous one).
     pub fn header(self, name: &str, value: impl Into<Pattern>) -> Self {
         let result = text_part(&value.into()).map(|(example, rules)| {
             self.contract.update(self.index, |i| {
@@ -454,7 +454,12 @@ fn set_header(headers: &mut Option<crate::model::Headers>, name: &str, value: St
     let headers = headers.get_or_insert_with(Default::default);
     let key =
         headers.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned().unwrap_or_else(|| name.to_string());
-    headers.entry(key).or_default().push(value);
+    let values = headers.entry(key).or_default();
+    // A body has one content type: a later one (or the header after `json_body`) replaces it.
+    if name.eq_ignore_ascii_case("content-type") {
+        values.clear();
+    }
+    values.push(value);
 }
 
 fn default_content_type(headers: &mut Option<crate::model::Headers>, content_type: &str) {

@@ -13,7 +13,7 @@
 //! | [`dsl`] | example values with matchers: `like!`, `term!`, `each_like!`, `json_pattern!` ... | `consumer` |
 //! | [`mock`] | the mock provider on httpmock | `consumer` |
 //! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
-//! | [`contract`] | the consumer test context that ties the three above together | `consumer` |
+//! | [`contract`](mod@contract) | the consumer test context that ties the three above together | `consumer` |
 //! | [`provider`] | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |
 //! | [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |
 //!
@@ -25,6 +25,9 @@
 // Library code returns errors; it does not unwrap or panic (tests may).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The macros' generated code names `::pact_core`; this lets it work inside this crate too.
+extern crate self as pact_core;
 
 pub mod matching;
 pub mod model;

@@ -70,6 +70,22 @@ pub enum Error {
         /// The existing version, as JSON.
         theirs: String,
     },
+    /// The existing pact file holds two different interactions under one key (written by
+    /// another tool); it is left untouched.
+    #[error(
+        "{}: the existing pact file holds two different interactions {key}, so it was left untouched:\n{first}\n{second}",
+        path.display()
+    )]
+    Duplicate {
+        /// The file.
+        path: PathBuf,
+        /// The interactions' description and states.
+        key: String,
+        /// The first version, as JSON.
+        first: String,
+        /// The second version, as JSON.
+        second: String,
+    },
     /// The pact cannot be written in the requested version.
     #[error(transparent)]
     Model(#[from] crate::model::Error),
@@ -118,18 +134,23 @@ fn file_part(name: &str) -> String {
     name.chars().map(|c| if c == '/' || c == '\\' || c == '\0' { '_' } else { c }).collect()
 }
 
-/// The key identifying an interaction in a pact file: description and provider states.
+/// The key identifying an interaction in a pact file: description and provider states, and
+/// the kind of a message interaction (a V4 file may hold an HTTP interaction and a message with
+/// the same description).
 pub fn interaction_key(interaction: &Interaction) -> String {
     let states: Vec<Value> = interaction
         .provider_states()
         .iter()
         .map(|s| if s.params.is_empty() { json!(s.name) } else { json!([s.name, s.params]) })
         .collect();
-    if states.is_empty() {
-        format!("{:?}", interaction.description())
-    } else {
-        format!("{:?} given {}", interaction.description(), Value::Array(states))
+    let mut key = format!("{:?}", interaction.description());
+    if !states.is_empty() {
+        key.push_str(&format!(" given {}", Value::Array(states)));
     }
+    if !matches!(interaction, Interaction::Http(_)) {
+        key.push_str(&format!(" ({})", interaction.type_name()));
+    }
+    key
 }
 
 /// The write mode and run id the environment asks for (`PACT_FILE_WRITE_MODE`, `PACT_RUN_ID`,
@@ -182,11 +203,51 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
         Err(e) => return Err(Error::Io { path, source: e }),
     };
     let existing_version = if path.exists() { Some(pact.spec_version) } else { None };
+    let version = existing_version.map_or(request.version, |v| v.max(request.version));
+    if version < SpecVersion::V3 {
+        // V2 holds one provider state without params: writing more would lose them, and the
+        // interaction would no longer match its own key when read back (a duplicate next run).
+        for interaction in &request.interactions {
+            let states = interaction.provider_states();
+            let reason = if states.len() > 1 {
+                "has more than one provider state; a V2 pact holds one provider state"
+            } else if states.iter().any(|s| !s.params.is_empty()) {
+                "has provider state params, which a V2 pact cannot hold"
+            } else {
+                continue;
+            };
+            return Err(Error::Model(crate::model::Error::Unsupported {
+                what: format!("the interaction {} in {}", interaction_key(interaction), path.display()),
+                version: version.to_string(),
+                reason: format!("it {reason}; write V3 (spec = \"v3\") instead"),
+            }));
+        }
+    }
     let mut ledger = read_ledger(&ledger_path);
     let run = request.run.clone().unwrap_or_default();
 
-    let mut by_key: BTreeMap<String, Interaction> =
-        pact.interactions.drain(..).map(|i| (interaction_key(&i), i)).collect();
+    let show = |i: &Interaction| {
+        serde_json::to_string_pretty(&i.to_json(request.version.max(SpecVersion::V3))).unwrap_or_default()
+    };
+    let mut by_key: BTreeMap<String, Interaction> = BTreeMap::new();
+    for interaction in pact.interactions.drain(..) {
+        let key = interaction_key(&interaction);
+        match by_key.get(&key) {
+            // Two versions under one key (from another tool): keeping one would lose the other.
+            Some(first) if first != &interaction => {
+                return Err(Error::Duplicate {
+                    path: path.clone(),
+                    key,
+                    first: show(first),
+                    second: show(&interaction),
+                });
+            }
+            Some(_) => {}
+            None => {
+                by_key.insert(key, interaction);
+            }
+        }
+    }
     if request.mode == WriteMode::Overwrite {
         by_key.retain(|key, _| ledger.get(key).is_some_and(|entry| entry.run == run));
     }
@@ -195,10 +256,6 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
         if let Some(existing) = by_key.get(&key) {
             let owner = ledger.get(&key).map(|e| e.test.clone()).unwrap_or_default();
             if existing != &interaction && !owner.is_empty() && owner != request.test {
-                let show = |i: &Interaction| {
-                    serde_json::to_string_pretty(&i.to_json(request.version.max(SpecVersion::V3)))
-                        .unwrap_or_default()
-                };
                 return Err(Error::Conflict {
                     path,
                     key,
@@ -219,7 +276,6 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     pact.consumer = request.consumer.to_string();
     pact.provider = request.provider.to_string();
     pact.metadata.insert("pactRs".into(), json!({"version": env!("CARGO_PKG_VERSION")}));
-    let version = existing_version.map_or(request.version, |v| v.max(request.version));
     let text = pact.to_json_string(version)?;
     write_atomically(&path, text.as_bytes())?;
     let ledger_text = ledger_to_string(&ledger);

@@ -82,6 +82,7 @@ pub struct StateHandlerEntry {
     pub action: Action,
     pub app_type: fn() -> TypeId,
     pub app_type_name: &'static str,
+    pub function: &'static str,
     pub call: for<'a> fn(&'a (dyn Any + Send + Sync), &'a Params) -> HandlerFuture<'a>,
 }
 
@@ -127,17 +128,20 @@ type Handler<S> = Arc<dyn for<'a> Fn(&'a S, &'a Params) -> HandlerFuture<'a> + S
 /// The provider-state handlers for one application state type `S`.
 pub struct StateRegistry<S> {
     handlers: BTreeMap<(String, bool), Handler<S>>,
+    /// States with more than one automatically registered handler: running them is an error,
+    /// since which handler would win depends on link order.
+    duplicates: BTreeMap<(String, bool), Vec<&'static str>>,
 }
 
 impl<S> Clone for StateRegistry<S> {
     fn clone(&self) -> Self {
-        StateRegistry { handlers: self.handlers.clone() }
+        StateRegistry { handlers: self.handlers.clone(), duplicates: self.duplicates.clone() }
     }
 }
 
 impl<S: Send + Sync + 'static> Default for StateRegistry<S> {
     fn default() -> Self {
-        StateRegistry { handlers: BTreeMap::new() }
+        StateRegistry { handlers: BTreeMap::new(), duplicates: BTreeMap::new() }
     }
 }
 
@@ -150,6 +154,7 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
     /// Every handler registered with `#[provider_state]` for `S`, from any crate linked in.
     pub fn registered() -> Self {
         let mut registry = Self::new();
+        let mut sources: BTreeMap<(String, bool), Vec<&'static str>> = BTreeMap::new();
         for entry in inventory::iter::<StateHandlerEntry> {
             if (entry.app_type)() != TypeId::of::<S>() {
                 continue;
@@ -157,8 +162,11 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
             let call = entry.call;
             let handler: Handler<S> =
                 Arc::new(move |app: &S, params: &Params| call(app as &(dyn Any + Send + Sync), params));
-            registry.handlers.insert((entry.name.to_string(), entry.action == Action::Teardown), handler);
+            let key = (entry.name.to_string(), entry.action == Action::Teardown);
+            sources.entry(key.clone()).or_default().push(entry.function);
+            registry.handlers.insert(key, handler);
         }
+        registry.duplicates = sources.into_iter().filter(|(_, functions)| functions.len() > 1).collect();
         registry
     }
 
@@ -213,6 +221,17 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
         action: Action,
     ) -> Result<Injected, StateError> {
         let key = (name.to_string(), action == Action::Teardown);
+        if let Some(functions) = self.duplicates.get(&key) {
+            return Err(StateError::Failed {
+                state: name.to_string(),
+                message: format!(
+                    "{} {} handlers are registered for it ({}); keep one",
+                    functions.len(),
+                    action.as_str(),
+                    functions.join(", ")
+                ),
+            });
+        }
         match self.handlers.get(&key) {
             Some(handler) => handler(app, params)
                 .await
@@ -387,3 +406,44 @@ pub fn with_state_route_from<S: Clone + Send + Sync + 'static>(
 
 /// The path of the state-change route.
 pub const STATE_ROUTE: &str = "/_pact/provider_states";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct App;
+
+    #[crate::provider_state("twice")]
+    fn first(_app: &App) {}
+
+    #[crate::provider_state("twice")]
+    fn second(_app: &App) {}
+
+    #[crate::provider_state("once")]
+    fn only(_app: &App) -> Value {
+        json!({"ok": true})
+    }
+
+    /// Runs a future that is ready at once (sync handlers are).
+    fn now<T>(future: impl Future<Output = T>) -> T {
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(future).poll(&mut context) {
+            std::task::Poll::Ready(value) => value,
+            std::task::Poll::Pending => panic!("the handler did not finish at once"),
+        }
+    }
+
+    #[test]
+    fn a_state_registered_twice_fails_naming_both_handlers() {
+        let registry = StateRegistry::<App>::registered();
+        let err = now(registry.run(&App, "twice", &Params::new(), Action::Setup)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("2 setup handlers are registered"), "{text}");
+        assert!(
+            text.contains("provider::tests::first") && text.contains("provider::tests::second"),
+            "{text}"
+        );
+        let ok = now(registry.run(&App, "once", &Params::new(), Action::Setup)).unwrap();
+        assert_eq!(ok["ok"], true);
+    }
+}

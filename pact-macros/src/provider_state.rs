@@ -114,6 +114,7 @@ fn render(args: &Args, function: &ItemFn) -> syn::Result<TokenStream> {
                 action: ::pact_core::provider::Action::#action,
                 app_type: ::core::any::TypeId::of::<#app_type>,
                 app_type_name: #type_name,
+                function: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
                 call: #adapter,
             }
         }

@@ -86,6 +86,22 @@ pub(crate) fn match_body(
                 return text_compare(&path_rules, expected.body, actual.body, prefix);
             };
             let Some(actual_json) = as_json(&actual_content.data) else {
+                if actual_kind == ContentKind::Json {
+                    // Declared JSON, but it does not parse: say so, with the parser's reason.
+                    let reason = match &actual_content.data {
+                        Data::Text(t) => serde_json::from_str::<Value>(t).err(),
+                        Data::Binary(b) => serde_json::from_slice::<Value>(b).err(),
+                        Data::Json(_) => None,
+                    }
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                    return mismatch(
+                        MismatchKind::BodyType,
+                        expected.content_type.unwrap_or("application/json").to_string(),
+                        describe(actual.body),
+                        format!("expected a JSON body but the actual body is not valid JSON: {reason}"),
+                    );
+                }
                 return type_mismatch(
                     prefix,
                     expected.content_type.unwrap_or("application/json"),

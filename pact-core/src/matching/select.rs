@@ -89,7 +89,7 @@ impl<'r> RuleWalk<'r> {
                 Some(token) => {
                     let w = token_weight(token, &segment);
                     if w > 0 {
-                        next.push((index, weight * w));
+                        next.push((index, weight.saturating_mul(w)));
                     }
                 }
             }

@@ -32,6 +32,9 @@ use super::rules::{self, cascades, show, Mode};
 use super::select::{render, PathRules, Selected};
 use crate::model::{MatchingRule, PathToken, RuleList, Segment};
 
+/// How deep elements are compared.
+const MAX_DEPTH: usize = 128;
+
 /// Compares two XML documents and returns every mismatch.
 pub(crate) fn compare(
     expected: &str,
@@ -409,6 +412,15 @@ impl<'r> XmlMatcher<'r> {
         expected: Node<'a, '_>,
         actual: Node<'a, '_>,
     ) {
+        // The comparison recurses per level: a document nested without bound (roxmltree sets
+        // none) would overflow the stack and abort the process. JSON has serde_json's 128.
+        if steps.len() > MAX_DEPTH {
+            let message = format!(
+                "the XML is nested deeper than {MAX_DEPTH} elements, so it was not compared below this element"
+            );
+            self.push(path.to_string(), String::new(), String::new(), message);
+            return;
+        }
         let written = self.select(steps).filter(|s| !s.cascaded);
         let like_example = written.as_ref().is_some_and(|s| s.list.rules.iter().any(is_type_rule));
         if let Some(selected) = &written {
@@ -726,5 +738,16 @@ mod tests {
             .iter()
             .all(|m| m.kind == MismatchKind::BodyType && m.message.contains("not well-formed XML")));
         assert_eq!(compare("", "<a/>", PathRules::new(&Rules::new()), true, "$.body").len(), 1);
+    }
+
+    #[test]
+    fn deeply_nested_documents_are_a_mismatch_not_a_stack_overflow() {
+        let depth = 5000;
+        let doc = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let found = messages(&doc, &doc, &Rules::new(), true);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("nested deeper than 128 elements"), "{found:?}");
+        let shallow = format!("{}x{}", "<a>".repeat(100), "</a>".repeat(100));
+        assert_eq!(messages(&shallow, &shallow, &Rules::new(), true), Vec::<String>::new());
     }
 }

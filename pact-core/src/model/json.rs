@@ -106,7 +106,13 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
         out.push_str(key);
     } else {
         out.push_str("['");
-        out.push_str(&key.replace('\'', "\\'"));
+        for c in key.chars() {
+            // Escaped so that the path parser reads the key back as written.
+            if c == '\'' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
         out.push_str("']");
     }
 }

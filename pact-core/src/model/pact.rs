@@ -167,7 +167,8 @@ impl Pact {
         let value = parse_json(bytes)?;
         let pact = Self::from_value(&value)?;
         if bytes.len() > options.max_body_bytes {
-            check_body_sizes(&pact, options.max_body_bytes)?;
+            let from_interactions = value.get("interactions").and_then(Value::as_array).map_or(0, Vec::len);
+            check_body_sizes(&pact, from_interactions, options.max_body_bytes)?;
         }
         Ok(pact)
     }
@@ -279,8 +280,14 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
     })
 }
 
-fn check_body_sizes(pact: &Pact, limit: usize) -> Result<()> {
+/// `from_interactions`: how many of the interactions were read from `interactions` (the rest
+/// came from `messages`), so that errors name the right array.
+fn check_body_sizes(pact: &Pact, from_interactions: usize, limit: usize) -> Result<()> {
     for (i, interaction) in pact.interactions.iter().enumerate() {
+        let item = match i.checked_sub(from_interactions) {
+            Some(j) => format!("$.messages[{j}]"),
+            None => format!("$.interactions[{i}]"),
+        };
         let mut bodies = Vec::new();
         match interaction {
             Interaction::Http(h) => {
@@ -299,7 +306,7 @@ fn check_body_sizes(pact: &Pact, limit: usize) -> Result<()> {
             let size = body.size();
             if size > limit {
                 return Err(Error::invalid(
-                    format!("$.interactions[{i}].{path}"),
+                    format!("{item}.{path}"),
                     format!("a body of at most {}", human_size(limit)),
                     human_size(size),
                 ));

@@ -79,7 +79,8 @@ impl PathExpr {
         }
         let mut weight = 2u64; // the root
         for (token, segment) in self.tokens.iter().skip(1).zip(path) {
-            weight *= token_weight(token, segment);
+            // Saturates rather than overflows on paths more than 63 segments deep.
+            weight = weight.saturating_mul(token_weight(token, segment));
             if weight == 0 {
                 return 0;
             }
@@ -147,7 +148,10 @@ fn parse_tokens(source: &str) -> Result<Vec<PathToken>, String> {
                     let mut end = start;
                     let mut name = String::new();
                     while end < chars.len() && chars[end] != q {
-                        if chars[end] == '\\' && end + 1 < chars.len() {
+                        // `\'` and `\\` are escapes; any other backslash is itself (pacts from
+                        // other implementations write `['C:\dir']`).
+                        if chars[end] == '\\' && matches!(chars.get(end + 1), Some(&c) if c == q || c == '\\')
+                        {
                             end += 1;
                         }
                         name.push(chars[end]);

@@ -279,7 +279,9 @@ impl MatchingRules {
                             None => continue,
                         }
                     };
-                    if category == "path" {
+                    if list.rules.is_empty() {
+                        // No rule stated: equality, as if the entry were absent.
+                    } else if category == "path" {
                         rules.path = Some(list);
                     } else {
                         rules.status = Some(list);
@@ -293,7 +295,10 @@ impl MatchingRules {
                     };
                     for (name, inner) in child.entries()? {
                         let name = name.strip_prefix("$.").unwrap_or(name);
-                        target.insert(name.to_string(), RuleList::from_json(&inner)?);
+                        let list = RuleList::from_json(&inner)?;
+                        if !list.rules.is_empty() {
+                            target.insert(name.to_string(), list);
+                        }
                     }
                 }
                 "body" | "content" | "contents" => {
@@ -400,7 +405,12 @@ pub(crate) fn read_path_rules(node: &Node<'_>) -> Result<BTreeMap<PathExpr, Rule
         let key = if key.starts_with('$') { key.clone() } else { format!("$.{key}") };
         let path = PathExpr::parse(&key)
             .map_err(|e| inner.error(format!("rules under a valid path expression ({e})")))?;
-        out.insert(path, RuleList::from_json(&inner)?);
+        let list = RuleList::from_json(&inner)?;
+        // An empty `matchers` list states no rule: left out, the value compares by equality
+        // (kept, it would select no rule at all and let any value pass).
+        if !list.rules.is_empty() {
+            out.insert(path, list);
+        }
     }
     Ok(out)
 }

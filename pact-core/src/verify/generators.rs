@@ -169,8 +169,10 @@ fn generate(generator: &Value, current: &Value, context: &Map<String, Value>, ra
         "RandomInt" => {
             let min = generator.get("min").and_then(Value::as_i64).unwrap_or(0);
             let max = generator.get("max").and_then(Value::as_i64).unwrap_or(i64::from(i32::MAX)).max(min);
-            let span = (max - min) as u64 + 1;
-            Some(Value::from(min + (next() % span) as i64))
+            // In i128: the span of the whole i64 range does not fit an i64 (or a u64, plus one).
+            let span = i128::from(max) - i128::from(min) + 1;
+            let offset = i128::from(next()) % span;
+            Some(i64::try_from(i128::from(min) + offset).map_or(current.clone(), Value::from))
         }
         "RandomDecimal" => {
             let digits = number("digits", 6).clamp(2, 15) as u32;
@@ -201,7 +203,8 @@ fn generate(generator: &Value, current: &Value, context: &Map<String, Value>, ra
 fn provider_state(expression: &str, data_type: &str, context: &Map<String, Value>) -> Option<Value> {
     let lookup = |name: &str| lookup(context, name);
     let trimmed = expression.trim();
-    let whole = trimmed.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|n| !n.contains("${"));
+    let whole =
+        trimmed.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|n| !n.contains(['$', '{', '}']));
     let raw = if let Some(name) = whole {
         lookup(name)?.clone()
     } else {
@@ -285,6 +288,20 @@ mod tests {
         assert_eq!(provider_state("/users/${name}", "RAW", ctx), Some(json!("/users/UserB")));
         assert_eq!(provider_state("${user.email}", "RAW", ctx), Some(json!("b@x")));
         assert_eq!(provider_state("/x/${missing}", "RAW", ctx), None);
+        // Only `${name}` alone is a whole-value expression; a later `}` is literal text.
+        assert_eq!(provider_state("${id}/{literal}", "RAW", ctx), Some(json!("42/{literal}")));
+    }
+
+    #[test]
+    fn random_int_takes_the_whole_i64_range() {
+        let ctx = Map::new();
+        for (min, max) in [(i64::MIN, i64::MAX), (-1, i64::MAX), (i64::MIN, 0), (7, 7)] {
+            let generator = json!({"type": "RandomInt", "min": min, "max": max});
+            for _ in 0..100 {
+                let value = generate(&generator, &json!(0), &ctx, true).unwrap().as_i64().unwrap();
+                assert!((min..=max).contains(&value), "{value} in {min}..={max}");
+            }
+        }
     }
 
     #[test]

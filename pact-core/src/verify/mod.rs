@@ -178,6 +178,12 @@ impl Verifier {
 
     /// Sets provider states up through a state-change URL, also sending teardowns when asked.
     pub fn state_url_with_teardown(mut self, url: &str, teardown: bool) -> Result<Self, VerifyError> {
+        // Checked here, or every interaction would fail its state setup with the same error.
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(VerifyError::Config(format!(
+                "the state-change URL {url:?} must start with http:// or https://"
+            )));
+        }
         self.states = Some(Arc::new(HttpStates::new(url, teardown).map_err(VerifyError::Config)?));
         Ok(self)
     }
@@ -253,6 +259,17 @@ impl Verifier {
         let mut report = VerificationReport { target: self.target.describe(), pacts: Vec::new() };
         let total: usize =
             pacts.iter().map(|(_, p)| p.interactions.iter().filter(|i| self.filter.keeps(i)).count()).sum();
+        let filtered =
+            self.filter.description.is_some() || self.filter.state.is_some() || self.filter.no_state;
+        if total == 0 && filtered {
+            // As for a consumer filter that leaves no pact: a mistyped filter must not pass.
+            let pairs: Vec<String> =
+                pacts.iter().map(|(origin, p)| format!("{} ({origin})", p.consumer)).collect();
+            return Err(VerifyError::NothingToVerify(format!(
+                ": no interaction matched the filters in the pacts of {}",
+                pairs.join(", ")
+            )));
+        }
         let mut done = 0;
         for (origin, pact) in &pacts {
             let mut pact_report = PactReport {

@@ -78,6 +78,13 @@ impl PactSource {
                 if !status.is_success() {
                     return Err(fail(format!("answered {status}")));
                 }
+                let limit = ReadOptions::default().max_file_bytes;
+                if bytes.len() as u64 > limit {
+                    return Err(fail(format!(
+                        "the pact is {} bytes, more than the {limit} a pact file may have",
+                        bytes.len()
+                    )));
+                }
                 let pact = Pact::from_slice_with(&bytes, ReadOptions::default())
                     .map_err(|e| VerifyError::Pact(e.in_file(url)))?;
                 Ok(vec![(url.clone(), pact)])
