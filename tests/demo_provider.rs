@@ -30,14 +30,7 @@ async fn verifies_in_process_without_a_port() {
 #[tokio::test(flavor = "multi_thread")]
 async fn verifies_over_http_with_the_state_change_url() {
     let url = common::serve(app(AppState::default(), true)).await;
-    let report = Verifier::http(&url)
-        .unwrap()
-        .pact(demo_pact())
-        .state_url(&format!("{url}/_pact/provider_states"))
-        .unwrap()
-        .verify()
-        .await
-        .unwrap();
+    let report = common::verify_over_http(&url, demo_pact()).await;
     assert!(report.success(), "{}", report.to_human(false));
     let human = report.to_human(false);
     assert!(human.contains("Given UserA exists and is not an administrator"), "{human}");
@@ -66,14 +59,7 @@ async fn catches_admin_as_a_string() {
 #[tokio::test(flavor = "multi_thread")]
 async fn catches_a_non_uuid_id_over_http() {
     let url = common::serve(app(AppState::broken(Some(Broken::BadId)), true)).await;
-    let report = Verifier::http(&url)
-        .unwrap()
-        .pact(demo_pact())
-        .state_url(&format!("{url}/_pact/provider_states"))
-        .unwrap()
-        .verify()
-        .await
-        .unwrap();
+    let report = common::verify_over_http(&url, demo_pact()).await;
     assert!(!report.success());
     let json = report.to_json();
     let failed = &json["pacts"][0]["interactions"]
@@ -206,14 +192,8 @@ async fn verifies_a_pact_fetched_from_a_url() {
     );
     let pacts_url = common::serve(pacts).await;
     let provider = common::serve(app(AppState::default(), true)).await;
-    let report = Verifier::http(&provider)
-        .unwrap()
-        .pact(PactSource::parse(&format!("{pacts_url}/pacts/demo.json")))
-        .state_url(&format!("{provider}/_pact/provider_states"))
-        .unwrap()
-        .verify()
-        .await
-        .unwrap();
+    let report =
+        common::verify_over_http(&provider, PactSource::parse(&format!("{pacts_url}/pacts/demo.json"))).await;
     assert!(report.success(), "{}", report.to_human(false));
     assert_eq!(report.pacts[0].source, format!("{pacts_url}/pacts/demo.json"));
 

@@ -8,7 +8,7 @@ mod common;
 
 use demo_user_service::{app, AppState, Broken};
 use pact_core::model::{Interaction, SpecVersion};
-use pact_core::verify::{PactSource, Verifier};
+use pact_core::verify::PactSource;
 
 fn interop_pacts() -> Vec<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/pacts");
@@ -20,14 +20,7 @@ fn interop_pacts() -> Vec<std::path::PathBuf> {
 
 async fn verify(file: &std::path::Path, broken: Option<Broken>) -> pact_core::verify::VerificationReport {
     let url = common::serve(app(AppState::broken(broken), true)).await;
-    Verifier::http(&url)
-        .unwrap()
-        .pact(PactSource::File(file.to_path_buf()))
-        .state_url(&format!("{url}/_pact/provider_states"))
-        .unwrap()
-        .verify()
-        .await
-        .unwrap()
+    common::verify_over_http(&url, PactSource::File(file.to_path_buf())).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

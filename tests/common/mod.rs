@@ -43,3 +43,18 @@ pub async fn serve(app: axum::Router) -> String {
     });
     url
 }
+
+/// Verifies `source` over HTTP against the demo service at `url`, with its state-change URL.
+pub async fn verify_over_http(
+    url: &str,
+    source: pact_core::verify::PactSource,
+) -> pact_core::verify::VerificationReport {
+    pact_core::verify::Verifier::http(url)
+        .unwrap()
+        .pact(source)
+        .state_url(&format!("{url}/_pact/provider_states"))
+        .unwrap()
+        .verify()
+        .await
+        .unwrap()
+}
