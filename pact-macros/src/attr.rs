@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
+use syn::ItemFn;
 use syn::{Expr, Ident, Lit, LitStr, Token};
 
 /// One `given` state with its parameters.
@@ -130,4 +131,14 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
         (None, Some(provider)) => Ok(ContractArgs { consumer, provider, given, spec }),
         (None, None) => Err(syn::Error::new(Span::call_site(), "missing `provider`")),
     }
+}
+
+/// Parses the function an attribute macro is on; when it is not one, gives back the item
+/// untouched plus the error, so the user sees that error and not a cascade of others.
+pub(crate) fn parse_fn(item: TokenStream) -> Result<ItemFn, TokenStream> {
+    syn::parse2(item.clone()).map_err(|e| {
+        let mut out = item;
+        out.extend(e.to_compile_error());
+        out
+    })
 }

@@ -9,13 +9,9 @@ use syn::{FnArg, ItemFn, ReturnType};
 use crate::attr::{parse_contract_args, ContractArgs};
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let function: ItemFn = match syn::parse2(item.clone()) {
+    let function = match crate::attr::parse_fn(item) {
         Ok(f) => f,
-        Err(e) => {
-            let mut out = item;
-            out.extend(e.to_compile_error());
-            return out;
-        }
+        Err(tokens) => return tokens,
     };
     let args = parse_contract_args(args);
     let signature = check_signature(&function);

@@ -48,13 +48,9 @@ impl Parse for Args {
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let function: ItemFn = match syn::parse2(item.clone()) {
+    let function = match crate::attr::parse_fn(item) {
         Ok(f) => f,
-        Err(e) => {
-            let mut out = item;
-            out.extend(e.to_compile_error());
-            return out;
-        }
+        Err(tokens) => return tokens,
     };
     let result = syn::parse2::<Args>(args).and_then(|args| render(&args, &function));
     match result {

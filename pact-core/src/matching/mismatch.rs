@@ -83,8 +83,3 @@ impl fmt::Display for Mismatch {
         write!(f, "{}: {}", self.path, self.message)
     }
 }
-
-/// Formats a list of mismatches one per line, for test failure messages.
-pub fn describe_all(mismatches: &[Mismatch]) -> String {
-    mismatches.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
-}

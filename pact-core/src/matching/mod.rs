@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-pub use mismatch::{describe_all, Mismatch, MismatchKind};
+pub use mismatch::{Mismatch, MismatchKind};
 
 use crate::model::{
     Headers, MatchingRule, MatchingRules, MessageContents, Query, Request, Response, RuleList,
