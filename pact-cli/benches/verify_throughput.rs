@@ -1,10 +1,10 @@
 //! Verification throughput: a generated pact of 1000 interactions, each with a provider state,
-//! verified against the demo service by `pact verify`, by the official `pact-verifier`
-//! (pact_verifier_cli, when installed), by the `Verifier` library call, and by a bare loop of the
+//! verified against the demo service by `pact verify`, by the official verifier (`pact verifier`
+//! of the official CLI, installed by `scripts/official-tools.sh`), by the `Verifier` library call, and by a bare loop of the
 //! same state-setup and request calls. Prints interactions per second for each.
 //!
 //! Run with `cargo bench -p pact-cli --bench verify_throughput`
-//! (`PACT_VERIFIER_BIN` points at another pact_verifier_cli binary; `BENCH_INTERACTIONS` changes the count).
+//! (`PACT_OFFICIAL_CLI` points at another official CLI binary; `BENCH_INTERACTIONS` changes the count).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -133,11 +133,12 @@ fn main() {
     let ours_rate = report("pact verify (this project's CLI)", count, ours);
 
     // 4. The official verifier.
-    let official = std::env::var("PACT_VERIFIER_BIN").unwrap_or_else(|_| "pact-verifier".into());
+    let official = test_support::official_cli();
     let port = url.rsplit(':').next().unwrap().to_string();
     let started = Instant::now();
     let output = Command::new(&official)
         .args([
+            "verifier",
             "--hostname",
             "127.0.0.1",
             "--port",
@@ -162,7 +163,7 @@ fn main() {
             None
         }
         Err(e) => {
-            println!("pact-verifier not run ({official}: {e}); install it with `cargo install --locked pact_verifier_cli`");
+            println!("pact-verifier not run ({}: {e})", official.display());
             None
         }
     };

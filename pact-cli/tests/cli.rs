@@ -229,13 +229,13 @@ async fn a_malformed_pact_names_the_file_and_path_and_verbose_adds_detail() {
     assert!(stderr.contains("detail: Pact(Invalid"), "{stderr}");
 }
 
-/// The official pact_verifier_cli drives our state route: our provider follows the protocol.
+/// The official verifier (`pact verifier`, pact_verifier_cli) drives our state route: our provider follows the protocol.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_official_pact_verifier_cli_verifies_the_demo_service() {
-    let binary = std::env::var("PACT_VERIFIER_BIN").unwrap_or_else(|_| "pact-verifier".into());
     let url = serve(None).await;
     let port = url.rsplit(':').next().unwrap().to_string();
-    let mut args = vec!["--hostname".to_string(), "127.0.0.1".into(), "--port".into(), port];
+    let mut args =
+        vec!["verifier".to_string(), "--hostname".into(), "127.0.0.1".into(), "--port".into(), port];
     args.extend(["-f".to_string(), demo_pact()]);
     for name in
         ["pact-js-v4-UserService.json", "pact-python-4-v3-UserService.json", "pact-python-2-UserService.json"]
@@ -247,13 +247,10 @@ async fn the_official_pact_verifier_cli_verifies_the_demo_service() {
         format!("{url}/_pact/provider_states"),
         "--no-colour".into(),
     ]);
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(&binary).args(&args).env("PACT_DO_NOT_TRACK", "true").output().unwrap_or_else(|e| {
-            panic!("cannot run {binary} ({e}); install it with `cargo install --locked pact_verifier_cli` (bash .ci/run does)")
-        })
-    })
-    .await
-    .unwrap();
+    let output =
+        tokio::task::spawn_blocking(move || test_support::official_command().args(&args).output().unwrap())
+            .await
+            .unwrap();
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(!stdout.contains("FAILED"), "{stdout}");
