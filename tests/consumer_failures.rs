@@ -210,13 +210,16 @@ async fn an_unexpected_request_gets_a_500_explaining_why() {
 }
 
 #[tokio::test]
-async fn an_example_that_breaks_its_own_matcher_fails_verification() {
+async fn an_example_that_breaks_its_own_matcher_is_a_declaration_error() {
     let dir = tempfile::tempdir().unwrap();
     let mut pact = contract(dir.path(), "users::get_birthday").await;
+    // A literal example that breaks its format does not compile (`datetime!` checks it); one
+    // computed at run time is checked when the contract is verified.
+    let birthday = format!("2020-{}-45", 13);
     pact.upon_receiving("a request for the birthday of UserA")
         .get("/users/UserA/birthday")
         .will_respond_with(200)
-        .json_body(json_pattern!({"date": datetime!("yyyy-MM-dd", "2020-13-45")}));
+        .json_body(json_pattern!({"date": datetime!("yyyy-MM-dd", &birthday)}));
 
     // The mock serves the example as it is; the client is not at fault.
     let response = reqwest::Client::new().get(pact.url("/users/UserA/birthday")).send().await.unwrap();
@@ -224,13 +227,40 @@ async fn an_example_that_breaks_its_own_matcher_fails_verification() {
     assert_eq!(response.text().await.unwrap(), r#"{"date":"2020-13-45"}"#);
 
     let (text, report) = verification_failure(pact.finish());
-    assert!(report.missing.is_empty() && report.unexpected.is_empty() && report.partial.is_empty(), "{text}");
+    assert!(!report.has_exchanges(), "{text}");
     assert_eq!(report.errors.len(), 1, "{text}");
-    assert_contains(
-        &text,
-        r#"invalid interaction: the examples of "a request for the birthday of UserA" break its own rules: $.body.date"#,
+    assert!(
+        text.starts_with(
+            r#"contract UserServiceClient -> UserService: declaration error: the examples of "a request for the birthday of UserA" break its own rules: $.body.date"#
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("verification failed"),
+        "a declaration error is not the mock's verification:\n{text}"
     );
     assert_contains(&report.errors[0], r#""2020-13-45" is not a valid date-time: the month is out of range"#);
+    assert_empty(dir.path());
+}
+
+#[test]
+#[should_panic(
+    expected = "contract UserServiceClient -> UserService was dropped without `finish()`, holding 1 interaction: nothing \
+                was verified, and no pact was written. End the test with `pact.finish()`"
+)]
+fn a_contract_made_by_hand_and_dropped_without_finish_fails_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = Contract::new(CONSUMER, PROVIDER).with_output_dir(dir.path());
+    pact.upon_receiving("a request for UserA").get("/users/UserA").will_respond_with(404);
+    // The test "forgets" finish(): it would pass with no pact and no warning.
+    drop(pact);
+}
+
+#[test]
+fn a_contract_that_declared_nothing_may_be_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let pact = Contract::new(CONSUMER, PROVIDER).with_output_dir(dir.path());
+    drop(pact);
     assert_empty(dir.path());
 }
 
@@ -262,26 +292,40 @@ async fn running_the_same_test_twice_writes_identical_bytes() {
 }
 
 #[tokio::test]
-async fn two_tests_declaring_the_same_interaction_differently_conflict() {
+async fn two_tests_of_one_run_declaring_the_same_interaction_differently_conflict_with_a_short_diff() {
     let dir = tempfile::tempdir().unwrap();
     let path = good_run(dir.path(), "users::first_test", false).await.unwrap();
     let before = std::fs::read(&path).unwrap();
 
-    // Same description and state, different response, from another test.
+    // Same description and state, different response, from another test of this run (this
+    // process's run).
     let error = good_run(dir.path(), "users::second_test", true).await.unwrap_err();
-    let ContractError::PactFile(pactfile::Error::Conflict { key, test, other_test, .. }) = &error else {
+    let ContractError::PactFile(pactfile::Error::Conflict { key, test, other_test, differences, .. }) =
+        &error
+    else {
         panic!("expected a conflict, got: {error}");
     };
     assert_eq!(key, r#""a request for UserA" given ["UserA exists"]"#);
     assert_eq!(test, "users::second_test");
     assert_eq!(other_test, "users::first_test");
+    assert_eq!(
+        differences,
+        &[pactfile::Difference {
+            path: "$.response.body.admin".into(),
+            theirs: Some(Value::Bool(false)),
+            ours: Some(Value::Bool(true)),
+        }]
+    );
     let text = error.to_string();
-    assert_contains(&text, "declared by two tests with different content");
-    // Each test with its own version: the first test's `false`, then the second test's `true`.
-    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("expected {needle:?} in:\n{text}"));
-    assert!(at("by users::first_test:") < at(r#""admin": false"#), "{text}");
-    assert!(at(r#""admin": false"#) < at("by users::second_test:"), "{text}");
-    assert!(at("by users::second_test:") < at(r#""admin": true"#), "{text}");
+    assert_contains(&text, "two tests of this run declare the interaction");
+    // The paths where the declarations differ, with both values; not two dumps of JSON.
+    assert_contains(
+        &text,
+        "\n  $.response.body.admin: false in users::first_test, true in users::second_test\n",
+    );
+    assert!(!text.contains("fc763eba"), "the parts both agree on are not shown:\n{text}");
+    // And the way out.
+    assert_contains(&text, "Give one of them its own description or provider state");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the first version must stay");
 
     // The first test re-running with new content is no conflict: it replaces its interaction.
@@ -369,7 +413,7 @@ async fn one_test_declaring_the_same_interaction_twice_differently_is_an_error()
     assert_eq!(report.errors.len(), 1, "{text}");
     assert_contains(
         &text,
-        r#"invalid interaction: "a request for UserA" given ["UserA exists"] is declared twice"#,
+        r#"declaration error: "a request for UserA" given ["UserA exists"] is declared twice"#,
     );
     assert_empty(dir.path());
 }

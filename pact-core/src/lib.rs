@@ -11,11 +11,25 @@
 //! | [`model`] | pacts, interactions and matching rules; read V1-V4, write V2-V4 | always |
 //! | [`matching`] | compare an expected request, response or message with an actual one | always |
 //! | [`dsl`] | example values with matchers: `like!`, `term!`, `each_like!`, `json_pattern!` ... | `consumer` |
-//! | [`mock`] | the mock provider on httpmock | `consumer` |
+//! | [`mock`] | the mock provider, an HTTP server of its own per contract | `consumer` |
 //! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
 //! | [`contract`](mod@contract) | the consumer test context that ties the three above together | `consumer` |
-//! | [`provider`] | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |
-//! | [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |
+#![cfg_attr(
+    feature = "provider",
+    doc = "| [`provider`] | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    not(feature = "provider"),
+    doc = "| `provider` | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    feature = "verifier",
+    doc = "| [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |"
+)]
+#![cfg_attr(
+    not(feature = "verifier"),
+    doc = "| `verify` | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |"
+)]
 //!
 //! `contract` is a module the design did not name: it is the one place where the DSL, the mock
 //! and the pact file meet, so that each of those stays independent of the others.
@@ -52,25 +66,30 @@ pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
 pub use pact_macros::provider_state;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
-    array_contains, contract, each_key, each_like, each_value, equality, json_pattern, like, term,
+    array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
+    term, time,
 };
 
 /// What a consumer test needs: `use pact_core::prelude::*;`.
 #[cfg(feature = "consumer")]
 pub mod prelude {
     pub use crate::contract::Contract;
-    pub use crate::dsl::Pattern;
+    pub use crate::dsl::{Pattern, Scalar};
     pub use crate::{
         array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
         equality, includes, integer, json_pattern, like, null, number, term, time,
     };
+    /// For provider-state params: `.given_with("a user exists", json!({"name": "UserA"}))`.
+    pub use serde_json::json;
 }
 
 /// Used by the code the macros generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "consumer")]
-    pub use crate::contract::{finish, run_async, run_sync, Contract, ContractSpec, Outcome};
+    pub use crate::contract::{
+        conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
+    };
     pub use serde_json;
 
     #[cfg(feature = "provider")]

@@ -1,5 +1,6 @@
 //! How a pact file write treats what is already there: stale interactions dropped in overwrite
-//! mode, a corrupt file never overwritten, a later version kept.
+//! mode, a corrupt file never overwritten, the version of a V4 test kept while its interaction
+//! is in the file. (Runs, conflicts and versions across runs: `pactfile_runs.rs`.)
 
 use pact_core::model::{HttpInteraction, Interaction, Pact, ProviderState, Request, Response, SpecVersion};
 use pact_core::pactfile::{self, Error, WriteMode, WriteRequest};
@@ -83,7 +84,7 @@ fn a_corrupt_pact_file_is_never_overwritten() {
 }
 
 #[test]
-fn an_existing_v4_file_stays_v4() {
+fn a_file_holding_the_interaction_of_a_v4_test_stays_v4() {
     let dir = tempfile::tempdir().unwrap();
     pactfile::merge(WriteRequest {
         dir: dir.path(),

@@ -20,7 +20,7 @@ pub(crate) struct ContractArgs {
     pub spec: Option<LitStr>,
 }
 
-const KEYS: &str = "consumer, provider, given, spec";
+const KEYS: &[&str] = &["consumer", "provider", "given", "spec"];
 
 pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn::Error> {
     let mut consumer: Option<LitStr> = None;
@@ -101,7 +101,7 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
             }
             _ => {
                 let shown = meta.path.get_ident().map_or_else(|| "?".to_string(), Ident::to_string);
-                push(meta.error(format!("unknown key `{shown}`; expected one of: {KEYS}")));
+                push(meta.error(crate::suggest::unknown_key(&shown, "", KEYS)));
                 // Skip its value so that the keys after it are still checked.
                 if meta.input.peek(Token![=]) {
                     let _: Expr = meta.value()?.parse()?;

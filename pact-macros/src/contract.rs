@@ -3,7 +3,7 @@
 //! logic lives in `pact_core::__private`; the expansion only wires it up.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{FnArg, ItemFn, ReturnType};
 
 use crate::attr::{parse_contract_args, ContractArgs};
@@ -106,16 +106,18 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
             spec: #spec,
         }
     };
+    // The test ends with `conclude`, spanned at the test's name: a failed verification panics
+    // there, so the panic's location is the user's test, not the library.
+    let conclude =
+        |verdict: TokenStream| quote_spanned! {name.span()=> ::pact_core::__private::conclude(#verdict) };
     let body = match (is_async, test_attrs.is_empty()) {
-        (false, _) => quote! { ::pact_core::__private::run_sync(#spec_value, #inner) },
-        (true, true) => quote! {
+        (false, _) => conclude(quote! { ::pact_core::__private::run_sync(#spec_value, #inner) }),
+        (true, true) => conclude(quote! {
             ::pact_core::__private::run_async(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact)))
-        },
-        (true, false) => quote! {
-            let mut pact = ::pact_core::__private::Contract::start_async(#spec_value).await;
-            let outcome = #inner(&mut pact).await;
-            ::pact_core::__private::finish(pact, outcome)
-        },
+        }),
+        (true, false) => conclude(quote! {
+            ::pact_core::__private::run_attached(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact))).await
+        }),
     };
     let outer_async = if is_async && !test_attrs.is_empty() { quote!(async) } else { quote!() };
     let test_attrs = if test_attrs.is_empty() { vec![syn::parse_quote!(#[test])] } else { test_attrs };

@@ -4,15 +4,18 @@
 //! - [`macro@contract`]: turns a test function into a consumer contract test.
 //! - [`macro@provider_state`]: registers a provider-state handler.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
-//!   [`array_contains!`], [`equality!`]: the matcher DSL. `term!` checks its regular expression,
-//!   and that the example matches it, at compile time.
+//!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
+//!   `term!` checks its regular expression, and that the example matches it, at compile time;
+//!   `datetime!`, `date!` and `time!` check their format, and that the example follows it.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod attr;
 mod contract;
+mod datetime;
 mod pattern;
 mod provider_state;
+mod suggest;
 
 use proc_macro::TokenStream;
 
@@ -131,4 +134,31 @@ pub fn array_contains(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn equality(input: TokenStream) -> TokenStream {
     pattern::expand_equality(input.into()).into()
+}
+
+/// A date and time in a Java-style format: `datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")`.
+///
+/// A literal format that cannot be used, or a literal example that does not follow it, is a
+/// compile-time error.
+#[proc_macro]
+pub fn datetime(input: TokenStream) -> TokenStream {
+    datetime::expand(pact_datetime::Kind::DateTime, input.into()).into()
+}
+
+/// A date in a Java-style format: `date!("yyyy-MM-dd", "2016-12-15")`.
+///
+/// A literal format that cannot be used, or a literal example that does not follow it, is a
+/// compile-time error.
+#[proc_macro]
+pub fn date(input: TokenStream) -> TokenStream {
+    datetime::expand(pact_datetime::Kind::Date, input.into()).into()
+}
+
+/// A time in a Java-style format: `time!("HH:mm", "20:16")`.
+///
+/// A literal format that cannot be used, or a literal example that does not follow it, is a
+/// compile-time error.
+#[proc_macro]
+pub fn time(input: TokenStream) -> TokenStream {
+    datetime::expand(pact_datetime::Kind::Time, input.into()).into()
 }

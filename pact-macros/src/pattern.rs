@@ -75,7 +75,7 @@ impl ToTokens for Ast {
     }
 }
 
-fn expand_with<T>(
+pub(crate) fn expand_with<T>(
     input: TokenStream,
     parse: impl FnOnce(ParseStream<'_>) -> syn::Result<T>,
     render: impl FnOnce(T) -> TokenStream,
@@ -98,12 +98,34 @@ pub(crate) fn expand_json_pattern(input: TokenStream) -> TokenStream {
     expand_with(input, whole_pattern, |ast| ast.into_token_stream())
 }
 
+/// A literal string, number or boolean: `like!` and `equality!` of one give a `Scalar`, which a
+/// path, query parameter or header takes too.
+fn scalar_literal(ast: &Ast) -> Option<&Expr> {
+    let Ast::Expr(expr) = ast else { return None };
+    let number = |lit: &Lit| matches!(lit, Lit::Int(_) | Lit::Float(_));
+    match &**expr {
+        Expr::Lit(syn::ExprLit { lit, .. }) if number(lit) || matches!(lit, Lit::Str(_) | Lit::Bool(_)) => {
+            Some(expr)
+        }
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr: inner, .. }) if matches!(&**inner, Expr::Lit(syn::ExprLit { lit, .. }) if number(lit)) => {
+            Some(expr)
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn expand_like(input: TokenStream) -> TokenStream {
-    expand_with(input, whole_pattern, |ast| quote! { ::pact_core::dsl::Pattern::like(#ast) })
+    expand_with(input, whole_pattern, |ast| match scalar_literal(&ast) {
+        Some(literal) => quote! { ::pact_core::dsl::Scalar::like(#literal) },
+        None => quote! { ::pact_core::dsl::Pattern::like(#ast) },
+    })
 }
 
 pub(crate) fn expand_equality(input: TokenStream) -> TokenStream {
-    expand_with(input, whole_pattern, |ast| quote! { ::pact_core::dsl::Pattern::equality(#ast) })
+    expand_with(input, whole_pattern, |ast| match scalar_literal(&ast) {
+        Some(literal) => quote! { ::pact_core::dsl::Scalar::equality(#literal) },
+        None => quote! { ::pact_core::dsl::Pattern::equality(#ast) },
+    })
 }
 
 pub(crate) fn expand_array_contains(input: TokenStream) -> TokenStream {
@@ -157,7 +179,7 @@ pub(crate) fn expand_each_like(input: TokenStream) -> TokenStream {
                 _ => {
                     let e = syn::Error::new(
                         key.span(),
-                        format!("unknown key `{key}`; each_like! takes `min = n` and `max = n`"),
+                        crate::suggest::unknown_key(&key.to_string(), " of each_like!", &["min", "max"]),
                     );
                     combine(&mut errors, e);
                     continue;
@@ -200,7 +222,7 @@ fn int_literal(expr: &Expr) -> Option<u64> {
     }
 }
 
-fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
+pub(crate) fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
     match slot {
         Some(existing) => existing.combine(error),
         None => *slot = Some(error),
@@ -293,7 +315,7 @@ pub(crate) fn expand_term(input: TokenStream) -> TokenStream {
         }
         match errors {
             Some(e) => e.to_compile_error(),
-            None => quote! { ::pact_core::dsl::Pattern::term(#regex, #example) },
+            None => quote! { ::pact_core::dsl::Scalar::term(#regex, #example) },
         }
     })
 }

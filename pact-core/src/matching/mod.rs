@@ -22,7 +22,8 @@
 
 mod body;
 mod content_type;
-mod datetime;
+/// Java-style date and time formats, shared with the macros' compile-time checks.
+use pact_datetime as datetime;
 mod json;
 mod mismatch;
 mod rules;

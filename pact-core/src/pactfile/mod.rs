@@ -5,19 +5,37 @@
 //! over the old one. A reader never sees a half-written file, and no writer's interactions are
 //! lost to another's.
 //!
-//! An interaction is identified by its description and provider states. Writing an interaction
-//! again replaces it: that is a test re-running. A *different* test writing the same key with
-//! different content is a conflict, reported with both versions, and nothing is written. To tell
-//! tests apart, a ledger beside the pact (`.pact-ledger/<file>`, under the same lock) records which
-//! test wrote each interaction, and in which run.
+//! An interaction is identified by its description and provider states. A ledger beside the pact
+//! (`.pact-ledger/<file>`, under the same lock) records which test wrote each interaction, in
+//! which run (see [`current_run`] for what a run is) and for which specification version.
+//!
+//! - Writing an interaction again replaces it: that is a test re-running, or a test whose
+//!   declaration changed since an earlier run wrote it.
+//! - A *different* test of the *same run* writing the same key with different content is a
+//!   conflict: only one can be in the pact. It is reported as the JSON paths where the two
+//!   declarations differ, with both values, and nothing is written.
+//! - The file is written in the highest specification version among the tests whose
+//!   interactions it holds (as the ledger records them): one `spec = "v4"` test makes it V4, and
+//!   when that test is gone (overwrite mode drops its interaction) the file goes back to the
+//!   others' version. Interactions without a ledger entry (a file from a fresh checkout) do not
+//!   count.
 //!
 //! The content is deterministic: interactions sorted by description and states, keys in a stable
 //! order. Re-running a suite gives byte-identical files, so a broker sees no spurious versions.
 //!
 //! Stale interactions (from renamed or deleted tests) are dropped with
 //! `PACT_FILE_WRITE_MODE=overwrite`: each write then removes the interactions that were not
-//! written during the current run. A run is named by `PACT_RUN_ID`, or by cargo-nextest's
-//! `NEXTEST_RUN_ID`.
+//! written during the current run, and the first write of a run for a consumer removes that
+//! consumer's pact files of earlier runs, so a provider no test writes any more loses its file.
+//! Any other value of `PACT_FILE_WRITE_MODE` than `merge` or `overwrite` is an error.
+
+mod diff;
+mod ledger;
+mod run;
+mod stale;
+
+pub use diff::Difference;
+pub use run::{current_run, mode_from_env, Run, RunSource, WriteMode};
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -25,9 +43,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::model::{Interaction, Pact, SpecVersion};
+use ledger::{Entry, Ledger};
 
 /// Why a pact file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -51,11 +70,8 @@ pub enum Error {
         #[source]
         source: crate::model::Error,
     },
-    /// Two tests declare the same interaction with different content.
-    #[error(
-        "{}: the interaction {key} is declared by two tests with different content:\n  by {other_test}:\n{theirs}\n  by {test}:\n{ours}",
-        path.display()
-    )]
+    /// Two tests of one run declare the same interaction with different content.
+    #[error("{}", conflict_text(path, key, test, other_test, differences))]
     Conflict {
         /// The file.
         path: PathBuf,
@@ -63,12 +79,11 @@ pub enum Error {
         key: String,
         /// The test writing now.
         test: String,
-        /// The test that wrote the existing interaction.
+        /// The test that wrote the existing interaction, earlier in the same run.
         other_test: String,
-        /// The new version, as JSON.
-        ours: String,
-        /// The existing version, as JSON.
-        theirs: String,
+        /// Where the two declarations differ: `theirs` is the other test's value, `ours` this
+        /// test's.
+        differences: Vec<Difference>,
     },
     /// The existing pact file holds two different interactions under one key (written by
     /// another tool); it is left untouched.
@@ -89,19 +104,44 @@ pub enum Error {
     /// The pact cannot be written in the requested version.
     #[error(transparent)]
     Model(#[from] crate::model::Error),
-    /// The write mode needs a run id that is not set.
-    #[error("PACT_FILE_WRITE_MODE=overwrite needs PACT_RUN_ID (any value unique to this run) unless the tests run under cargo-nextest")]
+    /// Overwrite mode needs to know the run, and this platform cannot tell it by itself.
+    #[error(
+        "PACT_FILE_WRITE_MODE=overwrite needs PACT_RUN_ID (any value unique to this run) here: the run cannot be told \
+         from the test process on this platform"
+    )]
     NoRunId,
+    /// `PACT_FILE_WRITE_MODE` is neither `merge` nor `overwrite`.
+    #[error("PACT_FILE_WRITE_MODE={value:?} is not a write mode: use `merge` (the default) or `overwrite`")]
+    UnknownWriteMode {
+        /// The value found.
+        value: String,
+    },
 }
 
-/// How a write treats interactions already in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WriteMode {
-    /// Keep them (the default); replace those written again.
-    #[default]
-    Merge,
-    /// Drop those not written during the current run.
-    Overwrite,
+/// At most this many differences are listed in a conflict.
+const SHOWN_DIFFERENCES: usize = 10;
+
+fn conflict_text(path: &Path, key: &str, test: &str, other: &str, differences: &[Difference]) -> String {
+    let mut text = format!(
+        "{}: two tests of this run declare the interaction {key} differently, and a pact holds one:\n",
+        path.display()
+    );
+    for d in differences.iter().take(SHOWN_DIFFERENCES) {
+        text.push_str(&format!(
+            "  {}: {} in {other}, {} in {test}\n",
+            d.path,
+            diff::show(d.theirs.as_ref()),
+            diff::show(d.ours.as_ref())
+        ));
+    }
+    if differences.len() > SHOWN_DIFFERENCES {
+        text.push_str(&format!("  ... and {} more\n", differences.len() - SHOWN_DIFFERENCES));
+    }
+    text.push_str(
+        "Give one of them its own description or provider state, or make both declare the same interaction \
+         (for example from one helper function).",
+    );
+    text
 }
 
 /// What to write and where.
@@ -117,11 +157,13 @@ pub struct WriteRequest<'a> {
     pub interactions: Vec<Interaction>,
     /// The test writing them (for conflict detection).
     pub test: &'a str,
-    /// Specification version to write; an existing file of a later version keeps its version.
+    /// Specification version the test asks for; the file gets the highest version among the
+    /// tests whose interactions it holds.
     pub version: SpecVersion,
     /// Merge or overwrite.
     pub mode: WriteMode,
-    /// The current run, for overwrite mode.
+    /// The current run ([`current_run`]). Without one, every entry of another test counts as
+    /// written in this run, and overwrite mode is refused.
     pub run: Option<String>,
 }
 
@@ -153,20 +195,6 @@ pub fn interaction_key(interaction: &Interaction) -> String {
     key
 }
 
-/// The write mode and run id the environment asks for (`PACT_FILE_WRITE_MODE`, `PACT_RUN_ID`,
-/// `NEXTEST_RUN_ID`).
-pub fn mode_from_env() -> (WriteMode, Option<String>) {
-    let mode = match std::env::var("PACT_FILE_WRITE_MODE").map(|m| m.to_ascii_lowercase()) {
-        Ok(m) if m == "overwrite" => WriteMode::Overwrite,
-        _ => WriteMode::Merge,
-    };
-    let run = std::env::var("PACT_RUN_ID")
-        .ok()
-        .or_else(|| std::env::var("NEXTEST_RUN_ID").ok())
-        .filter(|r| !r.is_empty());
-    (mode, run)
-}
-
 /// Merges interactions into their pact file under an exclusive lock; returns the file's path.
 pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     let path = pact_path(request.dir, request.consumer, request.provider);
@@ -177,8 +205,10 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     if request.mode == WriteMode::Overwrite && request.run.is_none() {
         return Err(Error::NoRunId);
     }
-    let ledger_dir = request.dir.join(".pact-ledger");
-    std::fs::create_dir_all(&ledger_dir).map_err(io(&ledger_dir))?;
+    let ledger_dir = ledger::create_dir(request.dir)?;
+    if let (WriteMode::Overwrite, Some(run)) = (request.mode, &request.run) {
+        stale::start_overwrite_run(request.dir, &ledger_dir, request.consumer, run)?;
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let lock_path = ledger_dir.join(format!("{name}.lock"));
     let ledger_path = ledger_dir.join(&name);
@@ -202,12 +232,67 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Pact::new(request.consumer, request.provider),
         Err(e) => return Err(Error::Io { path, source: e }),
     };
-    let existing_version = if path.exists() { Some(pact.spec_version) } else { None };
-    let version = existing_version.map_or(request.version, |v| v.max(request.version));
+    let mut ledger = Ledger::read(&ledger_path);
+    let run = request.run.clone().unwrap_or_default();
+    let shown_version = request.version.max(SpecVersion::V3);
+
+    let mut by_key: BTreeMap<String, Interaction> = BTreeMap::new();
+    for interaction in pact.interactions.drain(..) {
+        let key = interaction_key(&interaction);
+        match by_key.get(&key) {
+            // Two versions under one key (from another tool): keeping one would lose the other.
+            Some(first) if first != &interaction => {
+                let show = |i: &Interaction| {
+                    serde_json::to_string_pretty(&i.to_json(shown_version)).unwrap_or_default()
+                };
+                return Err(Error::Duplicate {
+                    path: path.clone(),
+                    key,
+                    first: show(first),
+                    second: show(&interaction),
+                });
+            }
+            Some(_) => {}
+            None => {
+                by_key.insert(key, interaction);
+            }
+        }
+    }
+    if request.mode == WriteMode::Overwrite {
+        by_key.retain(|key, _| ledger.entries.get(key).is_some_and(|entry| entry.run == run));
+    }
+    for interaction in request.interactions {
+        let key = interaction_key(&interaction);
+        if let (Some(existing), Some(entry)) = (by_key.get(&key), ledger.entries.get(&key)) {
+            // Without a run, every entry counts as this run's (the conservative reading).
+            let same_run = request.run.is_none() || entry.run == run;
+            if existing != &interaction && same_run && !entry.test.is_empty() && entry.test != request.test {
+                return Err(Error::Conflict {
+                    differences: diff::differences(
+                        &existing.to_json(shown_version),
+                        &interaction.to_json(shown_version),
+                    ),
+                    path,
+                    key,
+                    test: request.test.to_string(),
+                    other_test: entry.test.clone(),
+                });
+            }
+        }
+        let entry = Entry { test: request.test.to_string(), run: run.clone(), spec: Some(request.version) };
+        ledger.entries.insert(key.clone(), entry);
+        by_key.insert(key, interaction);
+    }
+    ledger.entries.retain(|key, _| by_key.contains_key(key));
+    ledger.consumer = request.consumer.to_string();
+    ledger.provider = request.provider.to_string();
+
+    // The highest version among the tests whose interactions the file holds.
+    let version = ledger.entries.values().filter_map(|e| e.spec).fold(request.version, SpecVersion::max);
     if version < SpecVersion::V3 {
         // V2 holds one provider state without params: writing more would lose them, and the
         // interaction would no longer match its own key when read back (a duplicate next run).
-        for interaction in &request.interactions {
+        for interaction in by_key.values() {
             let states = interaction.provider_states();
             let reason = if states.len() > 1 {
                 "has more than one provider state; a V2 pact holds one provider state"
@@ -223,53 +308,6 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
             }));
         }
     }
-    let mut ledger = read_ledger(&ledger_path);
-    let run = request.run.clone().unwrap_or_default();
-
-    let show = |i: &Interaction| {
-        serde_json::to_string_pretty(&i.to_json(request.version.max(SpecVersion::V3))).unwrap_or_default()
-    };
-    let mut by_key: BTreeMap<String, Interaction> = BTreeMap::new();
-    for interaction in pact.interactions.drain(..) {
-        let key = interaction_key(&interaction);
-        match by_key.get(&key) {
-            // Two versions under one key (from another tool): keeping one would lose the other.
-            Some(first) if first != &interaction => {
-                return Err(Error::Duplicate {
-                    path: path.clone(),
-                    key,
-                    first: show(first),
-                    second: show(&interaction),
-                });
-            }
-            Some(_) => {}
-            None => {
-                by_key.insert(key, interaction);
-            }
-        }
-    }
-    if request.mode == WriteMode::Overwrite {
-        by_key.retain(|key, _| ledger.get(key).is_some_and(|entry| entry.run == run));
-    }
-    for interaction in request.interactions {
-        let key = interaction_key(&interaction);
-        if let Some(existing) = by_key.get(&key) {
-            let owner = ledger.get(&key).map(|e| e.test.clone()).unwrap_or_default();
-            if existing != &interaction && !owner.is_empty() && owner != request.test {
-                return Err(Error::Conflict {
-                    path,
-                    key,
-                    test: request.test.to_string(),
-                    other_test: owner,
-                    ours: show(&interaction),
-                    theirs: show(existing),
-                });
-            }
-        }
-        ledger.insert(key.clone(), LedgerEntry { test: request.test.to_string(), run: run.clone() });
-        by_key.insert(key, interaction);
-    }
-    ledger.retain(|key, _| by_key.contains_key(key));
 
     // Sorted by key: description, then states.
     pact.interactions = by_key.into_values().collect();
@@ -278,38 +316,9 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     pact.metadata.insert("pactRs".into(), json!({"version": env!("CARGO_PKG_VERSION")}));
     let text = pact.to_json_string(version)?;
     write_atomically(&path, text.as_bytes())?;
-    let ledger_text = ledger_to_string(&ledger);
-    write_atomically(&ledger_path, ledger_text.as_bytes())?;
+    write_atomically(&ledger_path, ledger.to_text().as_bytes())?;
     drop(lock_file);
     Ok(path)
-}
-
-#[derive(Debug, Clone)]
-struct LedgerEntry {
-    test: String,
-    run: String,
-}
-
-fn read_ledger(path: &Path) -> BTreeMap<String, LedgerEntry> {
-    let Ok(bytes) = std::fs::read(path) else { return BTreeMap::new() };
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&bytes) else {
-        tracing::warn!(ledger = %path.display(), "the pact ledger is unreadable; starting a new one");
-        return BTreeMap::new();
-    };
-    map.into_iter()
-        .map(|(key, entry)| {
-            let field = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
-            (key, LedgerEntry { test: field("test"), run: field("run") })
-        })
-        .collect()
-}
-
-fn ledger_to_string(ledger: &BTreeMap<String, LedgerEntry>) -> String {
-    let map: Map<String, Value> =
-        ledger.iter().map(|(k, e)| (k.clone(), json!({"test": e.test, "run": e.run}))).collect();
-    let mut text = serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
 }
 
 /// Writes to a temporary file in the same directory, syncs it, then renames it into place.

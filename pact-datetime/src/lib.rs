@@ -3,6 +3,19 @@
 //! A pattern is turned into an anchored regular expression with named groups, compiled once and
 //! cached; the captured fields are then range-checked (month 1-12, a day that exists in that
 //! month, hour 0-23 ...). Patterns with no format check ISO 8601.
+//!
+//! This is its own crate so that the matching engine (in `pact-core`) and the compile-time checks
+//! of `datetime!`, `date!` and `time!` (in `pact-macros`) apply the same rules: an example the
+//! macro accepts is one the verifier accepts.
+//!
+//! ```
+//! use pact_datetime::{check, Kind};
+//!
+//! assert!(check(Kind::Date, Some("yyyy-MM-dd"), "2016-12-15").is_ok());
+//! let error = check(Kind::Date, Some("yyyy-MM-dd"), "2016-13-15").unwrap_err();
+//! assert_eq!(error, r#""2016-13-15" is not a valid date: the month is out of range"#);
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -11,9 +24,12 @@ use regex::Regex;
 
 /// Which kind of value a pattern describes; it decides the ISO 8601 default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Kind {
+pub enum Kind {
+    /// A date and a time (`datetime`).
     DateTime,
+    /// A date (`date`).
     Date,
+    /// A time of day (`time`).
     Time,
 }
 
@@ -34,7 +50,7 @@ const MONTHS: [&str; 12] = [
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// Checks `value` against `format` (or ISO 8601 when `None`). The error says what was expected.
-pub(crate) fn check(kind: Kind, format: Option<&str>, value: &str) -> Result<(), String> {
+pub fn check(kind: Kind, format: Option<&str>, value: &str) -> Result<(), String> {
     let compiled = compile(kind, format)?;
     let Some(caps) = compiled.captures(value) else {
         return Err(format!(
@@ -156,8 +172,13 @@ fn compile(kind: Kind, format: Option<&str>) -> Result<Regex, String> {
     result
 }
 
+/// Checks that `format` can be used, whatever the value: the error says what is wrong with it.
+pub fn check_format(kind: Kind, format: &str) -> Result<(), String> {
+    compile(kind, Some(format)).map(|_| ())
+}
+
 /// Translates a Java `DateTimeFormatter`/`SimpleDateFormat` pattern into a regular expression.
-pub(crate) fn translate(format: &str) -> Result<String, String> {
+fn translate(format: &str) -> Result<String, String> {
     let chars: Vec<char> = format.chars().collect();
     let mut out = String::from("^");
     let mut used = std::collections::HashSet::new();

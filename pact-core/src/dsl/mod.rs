@@ -33,6 +33,16 @@
 //! | `equality!(v)` | `equality` (stops a parent's type rule) | `v` |
 //!
 //! `includes!` is named so to stay clear of `std::include!`.
+//!
+//! The macros of one value (`term!`, `integer!`, `datetime!`, `like!` of a literal ...) give a
+//! [`Scalar`], which a body takes as a pattern and a path, query parameter or header takes as
+//! text; the others give a [`Pattern`], which only a body takes (see [`TextValue`]).
+//! `datetime!`, `date!` and `time!` check their format, and that a literal example follows it,
+//! at compile time.
+
+mod scalar;
+
+pub use scalar::{Scalar, TextValue};
 
 use std::collections::BTreeMap;
 
@@ -332,7 +342,7 @@ impl<T: Into<Pattern>> From<Vec<T>> for Pattern {
 #[macro_export]
 macro_rules! integer {
     ($example:expr) => {
-        $crate::dsl::Pattern::integer($example)
+        $crate::dsl::Scalar::integer($example)
     };
 }
 
@@ -340,7 +350,7 @@ macro_rules! integer {
 #[macro_export]
 macro_rules! decimal {
     ($example:expr) => {
-        $crate::dsl::Pattern::decimal($example)
+        $crate::dsl::Scalar::decimal($example)
     };
 }
 
@@ -348,7 +358,7 @@ macro_rules! decimal {
 #[macro_export]
 macro_rules! number {
     ($example:expr) => {
-        $crate::dsl::Pattern::number($example)
+        $crate::dsl::Scalar::number($example)
     };
 }
 
@@ -356,7 +366,7 @@ macro_rules! number {
 #[macro_export]
 macro_rules! boolean {
     ($example:expr) => {
-        $crate::dsl::Pattern::boolean($example)
+        $crate::dsl::Scalar::boolean($example)
     };
 }
 
@@ -368,38 +378,14 @@ macro_rules! null {
     };
 }
 
-/// A date and time in a Java-style format: `datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")`.
-#[macro_export]
-macro_rules! datetime {
-    ($format:expr, $example:expr $(,)?) => {
-        $crate::dsl::Pattern::datetime($format, $example)
-    };
-}
-
-/// A date in a Java-style format: `date!("yyyy-MM-dd", "2016-12-15")`.
-#[macro_export]
-macro_rules! date {
-    ($format:expr, $example:expr $(,)?) => {
-        $crate::dsl::Pattern::date($format, $example)
-    };
-}
-
-/// A time in a Java-style format: `time!("HH:mm", "20:16")`.
-#[macro_export]
-macro_rules! time {
-    ($format:expr, $example:expr $(,)?) => {
-        $crate::dsl::Pattern::time($format, $example)
-    };
-}
-
 /// A string that includes a substring: `includes!("door")` or `includes!("door", "leave at door")`.
 #[macro_export]
 macro_rules! includes {
     ($part:expr $(,)?) => {
-        $crate::dsl::Pattern::includes($part, $part)
+        $crate::dsl::Scalar::includes($part, $part)
     };
     ($part:expr, $example:expr $(,)?) => {
-        $crate::dsl::Pattern::includes($part, $example)
+        $crate::dsl::Scalar::includes($part, $example)
     };
 }
 

@@ -1,0 +1,7 @@
+#![deny(unused_must_use)]
+
+use pact_core::prelude::*;
+
+fn main() {
+    Contract::new("OrderClient", "OrderService");
+}
