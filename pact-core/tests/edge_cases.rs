@@ -61,6 +61,8 @@ fn content_type_after_a_json_body_replaces_the_default() {
     let interaction = &pact.mock().interactions()[0];
     assert_eq!(interaction.request.header("content-type").unwrap(), ["application/vnd.api+json"]);
     assert_eq!(interaction.response.header("content-type").unwrap(), ["application/hal+json"]);
+    // Nothing called the mock, so the contract fails and writes nothing.
+    assert!(pact.finish().is_err());
 }
 
 /// A V2 pact file holds one provider state without params. Writing an interaction it cannot
