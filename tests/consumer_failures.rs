@@ -264,6 +264,34 @@ fn a_contract_that_declared_nothing_may_be_dropped() {
     assert_empty(dir.path());
 }
 
+#[tokio::test]
+async fn values_that_a_pact_or_a_request_cannot_carry_are_declaration_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = contract(dir.path(), "orders::odd_values").await;
+    // Each compiles (a string, a number pattern), but none could be carried: `number!` of an
+    // object would be written as its JSON text, a header cannot hold a line break, and a path
+    // without its leading '/' is no request's path.
+    let order = String::from("7\r\nX-Injected: 1");
+    pact.upon_receiving("an odd request")
+        .get("orders")
+        .query("total", number!(json!({"amount": 1})))
+        .header("X-Order", &order)
+        .will_respond_with(200);
+
+    let (text, report) = verification_failure(pact.finish());
+    assert_eq!(
+        report.errors,
+        [
+            r#"path: the example "orders" does not start with '/', so no request can have it"#,
+            r#"query parameter total: $: number! takes a number, not {"amount":1}"#,
+            r#"header X-Order: the example "7\r\nX-Injected: 1" holds a line break or a control character, which a header cannot carry"#,
+        ],
+        "{text}"
+    );
+    assert_contains(&text, "contract UserServiceClient -> UserService: declaration error: path: ");
+    assert_empty(dir.path());
+}
+
 /// One run of the demo's good test into `dir`.
 async fn good_run(dir: &Path, test: &str, admin: bool) -> Result<PathBuf, ContractError> {
     let mut pact = contract(dir, test).await;

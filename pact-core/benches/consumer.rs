@@ -75,7 +75,8 @@ fn best_of(runs: usize, f: impl Fn(&std::path::Path) -> Duration) -> Duration {
 }
 
 fn main() {
-    // Warm httpmock's server pool and the regex cache, as a test binary would after its first test.
+    // Warm the mock provider's runtime thread and the regex cache, as a test binary would after its
+    // first test.
     let warm = tempfile::tempdir().unwrap();
     hundred_contracts(warm.path());
 

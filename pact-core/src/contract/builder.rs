@@ -85,7 +85,15 @@ impl<'a> RequestBuilder<'a> {
 
     /// Sets the path, from a string or a pattern such as `term!("^/users/\\w+$", "/users/UserA")`.
     pub fn path(self, path: impl TextValue) -> Self {
-        let result = text_part(path).map(|(example, rules)| {
+        let result = text_part(path).and_then(|(example, rules)| {
+            if !example.starts_with('/') {
+                return Err(format!(
+                    "the example {example:?} does not start with '/', so no request can have it"
+                ));
+            }
+            Ok((example, rules))
+        });
+        let result = result.map(|(example, rules)| {
             self.contract.update(self.index, |i| {
                 i.request.path = example;
                 i.request.matching_rules.path = rules;

@@ -283,10 +283,12 @@ impl Contract {
     fn failure_report(&self, why: &str) -> String {
         let pair = self.pair();
         let report = match self.verify() {
-            Ok(()) => return format!(
+            Ok(()) => {
+                return format!(
                 "contract {pair}: {why}; the mock provider received every expected request, and no other.\n\
                      The pact file was not written."
-            ),
+            )
+            }
             Err(ContractError::Verification { report, .. }) => report,
             Err(other) => return format!("contract {pair}: {why}; {other}"),
         };
