@@ -28,8 +28,9 @@ use proc_macro::TokenStream;
 ///
 /// The function takes `&mut Contract`. The macro starts a mock provider, runs the body against it,
 /// checks that every expected request arrived and matched, and then merges the interactions into
-/// `pacts/<Consumer>-<Provider>.json`. When the body panics or the check fails, the test fails
-/// with a report and nothing is written.
+/// `pacts/<Consumer>-<Provider>.json`. When the body panics or returns an `Err`, or the check
+/// fails, the test fails with the mock provider's report and nothing is written; a failed check
+/// panics at the test's name.
 ///
 /// An `async fn` runs on a current-thread Tokio runtime, unless it already carries a test
 /// attribute such as `#[tokio::test]`, which then drives it.
