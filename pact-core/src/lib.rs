@@ -16,6 +16,8 @@
 //! | [`contract`](mod@contract) | the consumer test context that ties the three above together | `consumer` |
 //! | [`provider`] | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |
 //! | [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |
+//! | [`broker`] | the Pact Broker client: publish, pacts for verification, results, can-i-deploy | `broker` |
+//! | [`tls`] | HTTPS options (rustls, system roots, extra CAs) for the two above | `verifier` or `broker` |
 //!
 //! `contract` is a module the design did not name: it is the one place where the DSL, the mock
 //! and the pact file meet, so that each of those stays independent of the others.
@@ -45,6 +47,11 @@ pub mod pactfile;
 pub mod provider;
 #[cfg(feature = "verifier")]
 pub mod verify;
+
+#[cfg(feature = "broker")]
+pub mod broker;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};

@@ -41,10 +41,13 @@ impl HttpStates {
     /// the Ruby verifier know no teardown and would take one for a setup, so it is off by
     /// default on the command line.)
     pub fn new(url: &str, teardown: bool) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .build()
+        Self::with_tls(url, teardown, &crate::tls::TlsOptions::default())
+    }
+
+    /// As [`new`](Self::new), with these HTTPS options.
+    pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+        let client = tls
+            .build_client(|b| b.tcp_nodelay(true))
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(HttpStates { url: url.to_string(), client, teardown })
     }
