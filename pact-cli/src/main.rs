@@ -6,18 +6,38 @@
 //!             --provider-states-setup-url http://localhost:5001/_pact/provider_states
 //! ```
 //!
-//! Exit codes: 0 success, 1 verification failure, 2 usage or configuration error.
+//! Exit codes: 0 success, 1 when the answer is no (a verification failed, a version is not
+//! deployable, the tests failed), 2 when the command could not run (usage, configuration, an
+//! unreachable broker).
+//!
+//! One module per command family: `publish`, `can_i_deploy`, `environments`, `deployments`,
+//! `versions`, `test_run`; shared broker flags in `broker_args`, exit codes in `failure`.
+
+mod broker_args;
+mod can_i_deploy;
+mod deployments;
+mod environments;
+mod failure;
+mod publish;
+mod test_run;
+mod versions;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
-use pact_core::verify::{Filter, PactSource, Verifier, VerifyError};
+use clap::{ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+use pact_core::verify::{Filter, PactSource, Verifier};
+
+use crate::failure::Failure;
 
 #[derive(Parser)]
-#[command(name = "pact", version, about = "Pact contract testing: verify pacts against a provider")]
+#[command(
+    name = "pact",
+    version,
+    about = "Pact contract testing: verify pacts, publish them, ask a Pact Broker whether a version can be deployed"
+)]
 struct Cli {
     /// More output: -v info, -vv debug, -vvv trace (logs go to stderr).
     #[arg(short, long, action = ArgAction::Count, global = true)]
@@ -30,6 +50,42 @@ struct Cli {
 enum Command {
     /// Replay pacts against a running provider and report every mismatch.
     Verify(VerifyArgs),
+    /// Publish pact files to a Pact Broker.
+    Publish(publish::PublishArgs),
+    /// Ask a Pact Broker whether a version can be deployed (exit 0 yes, 1 no).
+    CanIDeploy(can_i_deploy::CanIDeployArgs),
+    /// Create an environment on a Pact Broker (or update the one with that name).
+    CreateEnvironment(environments::CreateEnvironmentArgs),
+    /// Record that a version was deployed to an environment.
+    RecordDeployment(deployments::RecordDeploymentArgs),
+    /// Record that a version was released to an environment.
+    RecordRelease(deployments::RecordReleaseArgs),
+    /// Run the contract tests and, when every test passed, publish the pacts the run wrote.
+    Test(test_run::TestArgs),
+    /// The official `pact broker` command lines (pact-broker-cli's flags).
+    Broker {
+        #[command(subcommand)]
+        command: BrokerCommand,
+    },
+}
+
+/// `pact broker ...`: the official consolidated CLI's broker commands, same flags.
+#[derive(Subcommand)]
+enum BrokerCommand {
+    /// Publish pact files to a Pact Broker.
+    Publish(publish::PublishArgs),
+    /// Ask whether a version can be deployed (exit 0 yes, 1 no).
+    CanIDeploy(can_i_deploy::CanIDeployArgs),
+    /// Record that a version was deployed to an environment.
+    RecordDeployment(deployments::RecordDeploymentArgs),
+    /// Record that a version was released to an environment.
+    RecordRelease(deployments::RecordReleaseArgs),
+    /// Create an environment (or update the one with that name).
+    CreateEnvironment(environments::CreateEnvironmentArgs),
+    /// Describe a pacticipant version.
+    DescribeVersion(versions::DescribeVersionArgs),
+    /// List the latest pact of each integration.
+    ListLatestPactVersions(versions::ListLatestPactVersionsArgs),
 }
 
 #[derive(Args)]
@@ -78,35 +134,47 @@ struct VerifyArgs {
     no_colour: bool,
 }
 
-/// A failure to run, with the exit code it maps to.
-struct Failure {
-    code: u8,
-    message: String,
-    detail: Option<String>,
+/// The matches of the can-i-deploy command, which know where each option stood.
+fn can_i_deploy_matches(matches: &ArgMatches) -> Option<&ArgMatches> {
+    matches
+        .subcommand_matches("can-i-deploy")
+        .or_else(|| matches.subcommand_matches("broker").and_then(|b| b.subcommand_matches("can-i-deploy")))
 }
 
-impl Failure {
-    fn config(message: impl Into<String>) -> Self {
-        Failure { code: 2, message: message.into(), detail: None }
-    }
-}
-
-impl From<VerifyError> for Failure {
-    fn from(e: VerifyError) -> Self {
-        let detail = format!("{e:?}");
-        let message = e.to_string();
-        Failure { code: 2, message, detail: Some(detail) }
-    }
+/// The log level a command's own flag asks for (`--log-level` of the broker commands).
+fn log_level_flag(command: &Command) -> Option<String> {
+    let broker = match command {
+        Command::Publish(a) | Command::Broker { command: BrokerCommand::Publish(a) } => &a.broker,
+        Command::CanIDeploy(a) | Command::Broker { command: BrokerCommand::CanIDeploy(a) } => &a.broker,
+        Command::CreateEnvironment(a) | Command::Broker { command: BrokerCommand::CreateEnvironment(a) } => {
+            &a.broker
+        }
+        Command::RecordDeployment(a) | Command::Broker { command: BrokerCommand::RecordDeployment(a) } => {
+            &a.broker
+        }
+        Command::RecordRelease(a) | Command::Broker { command: BrokerCommand::RecordRelease(a) } => &a.broker,
+        Command::Broker { command: BrokerCommand::DescribeVersion(a) } => &a.broker,
+        Command::Broker { command: BrokerCommand::ListLatestPactVersions(a) } => &a.broker,
+        Command::Test(a) => &a.broker,
+        Command::Verify(_) => return None,
+    };
+    broker.log_level.clone().map(|l| if l == "none" { "off".to_string() } else { l })
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let level = match cli.verbose {
         0 => "warn",
         1 => "info",
         2 => "debug",
         _ => "trace",
     };
+    let level =
+        log_level_flag(&cli.command).filter(|_| cli.verbose == 0).unwrap_or_else(|| level.to_string());
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -121,6 +189,31 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Verify(args) => verify(args).await,
+            Command::Publish(args) | Command::Broker { command: BrokerCommand::Publish(args) } => {
+                publish::run(args).await
+            }
+            Command::CanIDeploy(args) | Command::Broker { command: BrokerCommand::CanIDeploy(args) } => {
+                can_i_deploy::run(args, can_i_deploy_matches(&matches)).await
+            }
+            Command::CreateEnvironment(args)
+            | Command::Broker { command: BrokerCommand::CreateEnvironment(args) } => {
+                environments::run(args).await
+            }
+            Command::RecordDeployment(args)
+            | Command::Broker { command: BrokerCommand::RecordDeployment(args) } => {
+                deployments::record_deployment(args).await
+            }
+            Command::RecordRelease(args)
+            | Command::Broker { command: BrokerCommand::RecordRelease(args) } => {
+                deployments::record_release(args).await
+            }
+            Command::Broker { command: BrokerCommand::DescribeVersion(args) } => {
+                versions::describe_version(args).await
+            }
+            Command::Broker { command: BrokerCommand::ListLatestPactVersions(args) } => {
+                versions::list_latest_pact_versions(args).await
+            }
+            Command::Test(args) => test_run::run(args).await,
         }
     });
     match result {
@@ -154,7 +247,7 @@ fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, F
         .transpose()
 }
 
-fn parse_header(text: &str) -> Result<(String, String), Failure> {
+pub(crate) fn parse_header(text: &str) -> Result<(String, String), Failure> {
     // The first separator splits: a name holds neither, a value may hold both.
     let (name, value) = text.find([':', '=']).map(|at| (&text[..at], &text[at + 1..])).ok_or_else(|| {
         Failure::config(format!("--header {text:?}: expected \"Name: value\" or NAME=VALUE"))

@@ -67,7 +67,9 @@ pub fn load_contracts(inputs: &[String]) -> Result<Vec<Contract>, BrokerError> {
     }
     files.sort();
     files.dedup();
-    let mut pairs: BTreeMap<(String, String), Vec<(PathBuf, Vec<u8>, Pact)>> = BTreeMap::new();
+    // (consumer, provider) -> the files of that pair: path, bytes, parsed pact.
+    type Files = Vec<(PathBuf, Vec<u8>, Pact)>;
+    let mut pairs: BTreeMap<(String, String), Files> = BTreeMap::new();
     for file in files {
         let bytes = read_bounded(&file)?;
         let pact = Pact::from_slice_with(&bytes, ReadOptions::default()).map_err(|e| e.in_file(&file))?;
