@@ -10,8 +10,9 @@
 //! deployable, the tests failed), 2 when the command could not run (usage, configuration, an
 //! unreachable broker).
 //!
-//! One module per command family: `publish`, `can_i_deploy`, `environments`, `deployments`,
-//! `versions`, `test_run`; shared broker flags in `broker_args`, exit codes in `failure`.
+//! One module per command family: `verify` (with `report_html`), `publish`, `can_i_deploy`,
+//! `environments`, `deployments`, `versions`, `test_run`; shared broker flags in
+//! `broker_args`, exit codes in `failure`.
 
 mod broker_args;
 mod can_i_deploy;
@@ -19,16 +20,14 @@ mod deployments;
 mod environments;
 mod failure;
 mod publish;
+mod report_html;
 mod test_run;
+mod verify;
 mod versions;
 
-use std::io::IsTerminal as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
-use pact_core::verify::{Filter, PactSource, Verifier};
+use clap::{ArgAction, ArgMatches, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::failure::Failure;
 
@@ -48,8 +47,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Replay pacts against a running provider and report every mismatch.
-    Verify(VerifyArgs),
+    /// Replay pacts against a running provider and report every mismatch (`pact verifier`:
+    /// the same, with pact_verifier_cli's flags).
+    #[command(visible_alias = "verifier")]
+    Verify(verify::VerifyArgs),
     /// Publish pact files to a Pact Broker.
     Publish(publish::PublishArgs),
     /// Ask a Pact Broker whether a version can be deployed (exit 0 yes, 1 no).
@@ -88,52 +89,6 @@ enum BrokerCommand {
     ListLatestPactVersions(versions::ListLatestPactVersionsArgs),
 }
 
-#[derive(Args)]
-struct VerifyArgs {
-    /// Base URL of the provider, such as http://localhost:5001.
-    #[arg(long, value_name = "URL")]
-    provider_base_url: String,
-    /// A pact file, a directory of pact files, or a pact URL (repeatable).
-    #[arg(long = "pact-url", visible_aliases = ["file", "url"], value_name = "PATH_OR_URL", required = true)]
-    pact_urls: Vec<String>,
-    /// The provider's state-change URL (POST), such as http://localhost:5001/_pact/provider_states.
-    #[arg(long, visible_alias = "state-change-url", value_name = "URL")]
-    provider_states_setup_url: Option<String>,
-    /// Also call the state-change URL with "action": "teardown" after each interaction.
-    #[arg(long)]
-    state_change_teardown: bool,
-    /// Only interactions whose description matches this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    filter_description: Option<String>,
-    /// Only interactions with a provider state matching this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    filter_state: Option<String>,
-    /// Only interactions without a provider state.
-    #[arg(long)]
-    filter_no_state: bool,
-    /// Only pacts of this consumer (repeatable).
-    #[arg(long, short = 'c', value_name = "NAME")]
-    filter_consumer: Vec<String>,
-    /// Only pacts with this provider name.
-    #[arg(long, value_name = "NAME")]
-    provider_name: Option<String>,
-    /// A header added to every request, as "Name: value" or NAME=VALUE (repeatable).
-    #[arg(long, short = 'H', value_name = "HEADER")]
-    header: Vec<String>,
-    /// Timeout of each request and state-change call, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 5000)]
-    request_timeout: u64,
-    /// Also write the report as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Also write the report as JUnit XML to this file.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// No colour, even on a terminal (also NO_COLOR).
-    #[arg(long, visible_alias = "no-color")]
-    no_colour: bool,
-}
-
 /// The matches of the can-i-deploy command, which know where each option stood.
 fn can_i_deploy_matches(matches: &ArgMatches) -> Option<&ArgMatches> {
     matches
@@ -156,7 +111,9 @@ fn log_level_flag(command: &Command) -> Option<String> {
         Command::Broker { command: BrokerCommand::DescribeVersion(a) } => &a.broker,
         Command::Broker { command: BrokerCommand::ListLatestPactVersions(a) } => &a.broker,
         Command::Test(a) => &a.broker,
-        Command::Verify(_) => return None,
+        Command::Verify(a) => {
+            return a.loglevel.clone().map(|l| if l == "none" { "off".to_string() } else { l })
+        }
     };
     broker.log_level.clone().map(|l| if l == "none" { "off".to_string() } else { l })
 }
@@ -188,7 +145,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Verify(args) => verify(args).await,
+            Command::Verify(args) => verify::run(args).await,
             Command::Publish(args) | Command::Broker { command: BrokerCommand::Publish(args) } => {
                 publish::run(args).await
             }
@@ -237,7 +194,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, Failure> {
+pub(crate) fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, Failure> {
     pattern
         .as_deref()
         .map(|p| {
@@ -268,52 +225,6 @@ pub(crate) fn parse_header(text: &str) -> Result<(String, String), Failure> {
         return Err(Failure::config(format!("--header {text:?}: the value holds a control character")));
     }
     Ok((name.to_string(), value.to_string()))
-}
-
-async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
-    let timeout = Duration::from_millis(args.request_timeout.max(1));
-    let filter = Filter {
-        description: regex("--filter-description", &args.filter_description)?,
-        state: regex("--filter-state", &args.filter_state)?,
-        no_state: args.filter_no_state,
-        consumers: args.filter_consumer.clone(),
-    };
-    let mut verifier = Verifier::http(&args.provider_base_url)?.timeout(timeout).filter(filter);
-    for source in &args.pact_urls {
-        verifier = verifier.pact(PactSource::parse(source));
-    }
-    if let Some(url) = &args.provider_states_setup_url {
-        verifier = verifier.state_url_with_teardown(url, args.state_change_teardown)?;
-    }
-    if let Some(name) = &args.provider_name {
-        verifier = verifier.provider_name(name);
-    }
-    for header in &args.header {
-        let (name, value) = parse_header(header)?;
-        verifier = verifier.header(&name, &value);
-    }
-    let interactive = std::io::stderr().is_terminal();
-    if interactive {
-        verifier = verifier.on_progress(|done, total| {
-            eprint!("\rverifying interaction {done}/{total}");
-            if done == total {
-                eprint!("\r\x1b[K");
-            }
-        });
-    }
-    let report = verifier.verify().await?;
-    let colour = !args.no_colour && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-    print!("{}", report.to_human(colour));
-    if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
-        std::fs::write(path, text + "\n")
-            .map_err(|e| Failure::config(format!("--json {}: {e}", path.display())))?;
-    }
-    if let Some(path) = &args.junit {
-        std::fs::write(path, report.to_junit())
-            .map_err(|e| Failure::config(format!("--junit {}: {e}", path.display())))?;
-    }
-    Ok(if report.success() { 0 } else { 1 })
 }
 
 #[cfg(test)]
