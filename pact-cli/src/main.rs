@@ -50,7 +50,7 @@ enum Command {
     /// Replay pacts against a running provider and report every mismatch (`pact verifier`:
     /// the same, with pact_verifier_cli's flags).
     #[command(visible_alias = "verifier")]
-    Verify(verify::VerifyArgs),
+    Verify(Box<verify::VerifyArgs>),
     /// Publish pact files to a Pact Broker.
     Publish(publish::PublishArgs),
     /// Ask a Pact Broker whether a version can be deployed (exit 0 yes, 1 no).
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Verify(args) => verify::run(args).await,
+            Command::Verify(args) => verify::run(*args).await,
             Command::Publish(args) | Command::Broker { command: BrokerCommand::Publish(args) } => {
                 publish::run(args).await
             }
