@@ -99,7 +99,8 @@ pub struct VerifyArgs {
     /// Ask the broker which pacts are pending: their failures do not fail the verification.
     #[arg(long, help_heading = "Broker")]
     pub enable_pending: bool,
-    /// Also verify work-in-progress pacts published since this date (implies pending).
+    /// Also verify work-in-progress pacts published since this date (with --enable-pending,
+    /// which keeps their failures from failing the verification).
     #[arg(long, value_name = "DATE", help_heading = "Broker")]
     pub include_wip_pacts_since: Option<String>,
     /// Retries of broker requests after connection errors, timeouts, 5xx, 408 and 429.
@@ -314,8 +315,7 @@ impl VerifyArgs {
                 .collect(),
             provider_branch: self.provider_branch.clone(),
             provider_tags: self.provider_tags.clone(),
-            // WIP pacts are pending by definition; asking for them asks for pending too.
-            include_pending: self.enable_pending || self.include_wip_pacts_since.is_some(),
+            include_pending: self.enable_pending,
             include_wip_since: self.include_wip_pacts_since.clone(),
         })
     }
@@ -389,6 +389,11 @@ async fn sources(args: &VerifyArgs) -> Result<Option<Sources>, Failure> {
         let provider = args.provider_name.clone().filter(|n| !n.trim().is_empty()).ok_or_else(|| {
             Failure::config("--broker-url needs --provider-name: the broker gives the pacts of one provider")
         })?;
+        if args.include_wip_pacts_since.is_some() && !args.enable_pending {
+            eprintln!(
+                "pact: warning: --include-wip-pacts-since without --enable-pending: failures of work-in-progress pacts fail the verification"
+            );
+        }
         let c = args.broker_client(None)?;
         match c.pacts_for_verification(&args.selection(&provider)?).await {
             Ok(pacts) => broker = pacts,

@@ -3,6 +3,7 @@
 //!
 //! Nothing here skips a test: a missing tool is a panic that names the command which installs it.
 
+pub mod broker;
 pub mod tls;
 
 use std::path::{Path, PathBuf};

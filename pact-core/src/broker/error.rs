@@ -219,7 +219,9 @@ pub fn messages_from_body(body: &[u8]) -> Vec<String> {
                     let kind = notice.get("type").and_then(Value::as_str).unwrap_or("info");
                     if matches!(kind, "error" | "danger" | "warning") {
                         if let Some(text) = notice.get("text").and_then(Value::as_str) {
-                            if !out.iter().any(|m| m == text) {
+                            // The same text is often in `errors` too, under a field name.
+                            let known = out.iter().any(|m| m == text || m.ends_with(&format!(": {text}")));
+                            if !known {
                                 out.push(text.to_string());
                             }
                         }
@@ -320,7 +322,7 @@ mod tests {
         let notices =
             br#"{"notices": [{"type": "debug", "text": "x"}, {"type": "error", "text": "Cannot change"}],
             "errors": {"contracts": ["Cannot change"]}}"#;
-        assert_eq!(messages_from_body(notices), vec!["contracts: Cannot change", "Cannot change"]);
+        assert_eq!(messages_from_body(notices), vec!["contracts: Cannot change"]);
         assert_eq!(messages_from_body(b"Service Unavailable\n"), vec!["Service Unavailable"]);
         assert!(messages_from_body(b"<html><body>502</body></html>").is_empty());
         assert!(messages_from_body(b"").is_empty());

@@ -88,7 +88,8 @@ pub struct BrokerPact {
     pub description: String,
     /// Pending: its failures do not fail the provider's build.
     pub pending: bool,
-    /// Work in progress: included by `includeWipPactsSince`, not by a selector (always pending).
+    /// Work in progress: included by `includeWipPactsSince`, not by a selector (pending when
+    /// pending status was asked for, as the Pact docs require for WIP).
     pub wip: bool,
     /// The broker's notices.
     pub notices: Vec<VerificationNotice>,
@@ -236,8 +237,10 @@ impl BrokerClient {
                 .map(str::to_string)
                 .unwrap_or(pact.description);
             pact.wip = flag("wip");
-            // A WIP pact is pending by definition, even when the broker omits the flag.
-            pact.pending = flag("pending") || pact.wip;
+            // Pending only when the broker says so: it says so only when asked
+            // (`includePendingStatus`), and a WIP pact without it fails the build, as it does
+            // with the official verifier.
+            pact.pending = flag("pending");
             pact.notices = notices;
             pacts.push(pact);
         }
