@@ -1,5 +1,6 @@
 //! `pact can-i-deploy` (and `pact broker can-i-deploy`): may this version go to that
 //! environment? Exit 0 when the broker says yes, 1 when it says no or does not know.
+//! `pact matrix`: every verification of one version, and the URL of that matrix.
 
 use std::time::Duration;
 
@@ -151,6 +152,60 @@ impl CanIDeployArgs {
         }
         Ok(question)
     }
+}
+
+/// `pact matrix --pacticipant NAME --version V`
+#[derive(Args, Debug, Clone)]
+pub struct MatrixArgs {
+    /// The pacticipant.
+    #[arg(short = 'a', long, value_name = "PACTICIPANT")]
+    pub pacticipant: String,
+    /// The version.
+    #[arg(short = 'e', long, value_name = "VERSION")]
+    pub version: String,
+    /// Output: table or json.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
+    pub output: String,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+/// Runs `pact matrix`: the rows, then the matrix URL.
+pub async fn matrix(args: MatrixArgs) -> Result<u8, Failure> {
+    let client = args.broker.client()?;
+    let matrix = client.matrix_for_version(&args.pacticipant, &args.version).await?;
+    if args.output == "json" {
+        println!("{}", serde_json::to_string_pretty(&matrix.body).unwrap_or_default());
+        return Ok(0);
+    }
+    let rows: Vec<[String; 5]> = matrix
+        .rows
+        .iter()
+        .map(|r| {
+            let success = match r.success {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "unknown",
+            };
+            [
+                r.consumer.clone(),
+                r.consumer_version.clone().unwrap_or_else(|| "unknown".into()),
+                r.provider.clone(),
+                r.provider_version.clone().unwrap_or_else(|| "unknown".into()),
+                success.to_string(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        println!(
+            "The broker has no pacts or verifications for {} version {}.",
+            args.pacticipant, args.version
+        );
+    } else {
+        print!("{}", table(&["CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?"], &rows));
+    }
+    println!("Matrix: {}", matrix.url);
+    Ok(0)
 }
 
 /// Runs `pact can-i-deploy`.

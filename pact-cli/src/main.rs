@@ -55,6 +55,8 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Ask a Pact Broker whether a version can be deployed (exit 0 yes, 1 no).
     CanIDeploy(can_i_deploy::CanIDeployArgs),
+    /// Show every verification of one version (the broker's matrix) and its URL.
+    Matrix(can_i_deploy::MatrixArgs),
     /// Create an environment on a Pact Broker (or update the one with that name).
     CreateEnvironment(environments::CreateEnvironmentArgs),
     /// Record that a version was deployed to an environment.
@@ -111,6 +113,7 @@ fn log_level_flag(command: &Command) -> Option<String> {
         Command::Broker { command: BrokerCommand::DescribeVersion(a) } => &a.broker,
         Command::Broker { command: BrokerCommand::ListLatestPactVersions(a) } => &a.broker,
         Command::Test(a) => &a.broker,
+        Command::Matrix(a) => &a.broker,
         Command::Verify(a) => {
             return a.loglevel.clone().map(|l| if l == "none" { "off".to_string() } else { l })
         }
@@ -171,6 +174,7 @@ fn main() -> ExitCode {
                 versions::list_latest_pact_versions(args).await
             }
             Command::Test(args) => test_run::run(args).await,
+            Command::Matrix(args) => can_i_deploy::matrix(args).await,
         }
     });
     match result {
