@@ -32,9 +32,11 @@ async fn acknowledged_publishes_survive_a_kill_9(backend: Backend) {
         // Bodies of a few kilobytes, so that a publish takes a moment to store.
         let mut content = pact(&format!("Consumer{i}"), "Provider", &format!("m{i}"));
         content["interactions"][0]["response"]["body"]["padding"] = serde_json::json!("p".repeat(4000));
-        let body = contracts_body(&format!("Consumer{i}"), &format!("1.{i}"), Some("main"), &["t"], &[&content]);
+        let body =
+            contracts_body(&format!("Consumer{i}"), &format!("1.{i}"), Some("main"), &["t"], &[&content]);
         tasks.push(tokio::spawn(async move {
-            let sent = http.post(url).header("Content-Type", "application/json").body(body.to_string()).send().await;
+            let sent =
+                http.post(url).header("Content-Type", "application/json").body(body.to_string()).send().await;
             if let Ok(response) = sent {
                 if response.status().is_success() {
                     acknowledged.lock().unwrap().push(i);
@@ -54,7 +56,10 @@ async fn acknowledged_publishes_survive_a_kill_9(backend: Backend) {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() >= KILL_AFTER);
-    assert!(acknowledged.len() < PUBLISHES, "the kill came after every publish: raise PUBLISHES or lower KILL_AFTER");
+    assert!(
+        acknowledged.len() < PUBLISHES,
+        "the kill came after every publish: raise PUBLISHES or lower KILL_AFTER"
+    );
 
     let broker = Broker::start(&db, &[]);
     let client = Client::new();
@@ -69,12 +74,16 @@ async fn acknowledged_publishes_survive_a_kill_9(backend: Backend) {
             present += 1;
             // Whatever is there is complete: content, branch and tag of the same transaction.
             assert_eq!(pact.json["interactions"][0]["response"]["body"]["marker"], format!("m{i}"));
-            let version = client.get(pact.json["_links"]["pb:consumer-version"]["href"].as_str().unwrap()).await;
+            let version =
+                client.get(pact.json["_links"]["pb:consumer-version"]["href"].as_str().unwrap()).await;
             assert_eq!(version.json["_embedded"]["branchVersions"][0]["name"], "main", "publish {i}");
             assert_eq!(version.json["_embedded"]["tags"][0]["name"], "t", "publish {i}");
         }
     }
-    eprintln!("{} of {PUBLISHES} publishes acknowledged before the kill, {present} present after the restart", acknowledged.len());
+    eprintln!(
+        "{} of {PUBLISHES} publishes acknowledged before the kill, {present} present after the restart",
+        acknowledged.len()
+    );
     drop(broker);
     integrity_check(&db).await;
 }
@@ -83,12 +92,16 @@ async fn integrity_check(db: &Database) {
     match db.backend {
         Backend::Sqlite => {
             let path = db.sqlite_path().unwrap();
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-            let result: String = sqlx::query("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap().get(0);
+            let mut conn =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+            let result: String =
+                sqlx::query("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap().get(0);
             assert_eq!(result, "ok");
             let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.unwrap();
             assert!(violations.is_empty(), "{} foreign key violations", violations.len());
-            check_hashes(sqlx::query("SELECT sha, content FROM pact_versions").fetch_all(&mut conn).await.unwrap());
+            check_hashes(
+                sqlx::query("SELECT sha, content FROM pact_versions").fetch_all(&mut conn).await.unwrap(),
+            );
         }
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
@@ -102,7 +115,9 @@ async fn integrity_check(db: &Database) {
             .await
             .unwrap();
             assert!(indexes.len() > 10, "only {} indexes checked", indexes.len());
-            check_hashes(sqlx::query("SELECT sha, content FROM pact_versions").fetch_all(&mut conn).await.unwrap());
+            check_hashes(
+                sqlx::query("SELECT sha, content FROM pact_versions").fetch_all(&mut conn).await.unwrap(),
+            );
         }
     }
 }

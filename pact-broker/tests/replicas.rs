@@ -25,7 +25,10 @@ async fn two_brokers_on_one_postgres_database_share_everything() {
 
     // The second broker serves it, with hrefs of its own.
     let for_verification = client
-        .post(&second.at("/pacts/provider/UserService/for-verification"), &json!({"consumerVersionSelectors": [{"mainBranch": true}]}))
+        .post(
+            &second.at("/pacts/provider/UserService/for-verification"),
+            &json!({"consumerVersionSelectors": [{"mainBranch": true}]}),
+        )
         .await;
     let href = for_verification.json["_embedded"]["pacts"][0]["_links"]["self"]["href"].as_str().unwrap();
     assert!(href.starts_with(&second.url), "{href}");
@@ -35,7 +38,8 @@ async fn two_brokers_on_one_postgres_database_share_everything() {
     let provider = format!("http://{}", listener.local_addr().unwrap());
     let port = listener.local_addr().unwrap().port().to_string();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, demo_user_service::app(demo_user_service::AppState::default(), true)).await;
+        let _ =
+            axum::serve(listener, demo_user_service::app(demo_user_service::AppState::default(), true)).await;
     });
     let broker_url = second.url.clone();
     let output = tokio::task::spawn_blocking(move || {
@@ -46,19 +50,43 @@ async fn two_brokers_on_one_postgres_database_share_everything() {
             }
         }
         command
-            .args(["verifier", "--broker-url", &broker_url, "-n", "UserService", "--hostname", "127.0.0.1", "--port", &port])
+            .args([
+                "verifier",
+                "--broker-url",
+                &broker_url,
+                "-n",
+                "UserService",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port,
+            ])
             .args(["--state-change-url", &format!("{provider}/_pact/provider_states")])
-            .args(["--consumer-version-selectors", r#"{"mainBranch": true}"#, "--publish", "--provider-version", "0.2"])
+            .args([
+                "--consumer-version-selectors",
+                r#"{"mainBranch": true}"#,
+                "--publish",
+                "--provider-version",
+                "0.2",
+            ])
             .args(["--provider-branch", "main"])
             .output()
             .unwrap()
     })
     .await
     .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     // The first broker sees the verification in the matrix: 0.1 verified by 0.2.
-    let matrix = client.get(&first.at("/matrix?q[][pacticipant]=UserServiceClient&q[][version]=0.1&latestby=cvp")).await;
+    let matrix = client
+        .get(&first.at("/matrix?q[][pacticipant]=UserServiceClient&q[][version]=0.1&latestby=cvp"))
+        .await;
     let row = &matrix.json["matrix"][0];
     assert_eq!(row["provider"]["version"]["number"], "0.2", "{:#}", matrix.json);
     assert_eq!(row["verificationResult"]["success"], json!(true));

@@ -178,14 +178,18 @@ async fn hrefs_use_the_public_url_or_the_host_header(backend: Backend) {
 #[test]
 fn sigterm_stops_the_broker_cleanly_and_the_default_database_is_in_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let command = std::process::Command::new(env!("CARGO_BIN_EXE_pact-broker"));
-    let mut command = command;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pact-broker"));
     command.args(["--port", "0"]);
     let broker = Broker::spawn(command, Some(dir.path()));
     assert!(broker.url.starts_with("http://127.0.0.1:"), "{}", broker.url);
-    let status = broker.terminate();
+    let status = broker.terminate("-TERM");
     assert_eq!(status.code(), Some(0));
     assert!(dir.path().join("pact_broker.sqlite").is_file());
+    // Ctrl-C (SIGINT) too, and the data of the first run is still there.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pact-broker"));
+    command.args(["--port", "0"]);
+    let broker = Broker::spawn(command, Some(dir.path()));
+    assert_eq!(broker.terminate("-INT").code(), Some(0));
 }
 
 #[tokio::test]

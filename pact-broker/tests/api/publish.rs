@@ -363,6 +363,21 @@ async fn latest_pacts_and_pact_lists(backend: Backend) {
     assert_eq!(untagged.json["_links"]["pb:consumer-version"]["name"], "3");
     let versions = client.get(&broker.at("/pacts/provider/Bar/consumer/Foo/versions")).await;
     assert_eq!(versions.json["_links"]["pb:pact-versions"].as_array().unwrap().len(), 3);
+    let count = |path: &'static str| {
+        let client = client.clone();
+        let url = broker.at(path);
+        async move { client.get(&url).await.json["_links"]["pb:pact-versions"].as_array().unwrap().len() }
+    };
+    assert_eq!(count("/pacts/provider/Bar/consumer/Foo/branch/main").await, 2);
+    assert_eq!(count("/pacts/provider/Bar/consumer/Foo/branch/main/latest/versions").await, 1);
+    assert_eq!(count("/pacts/provider/Bar/consumer/Foo/branch/versions").await, 2);
+    assert_eq!(count("/pacts/provider/Bar/consumer/Foo/branch/latest/versions").await, 1);
+    assert_eq!(count("/pacts/provider/Bar/consumer/Foo/tag/prod").await, 1);
+    let metrics = client.get(&broker.at("/metrics")).await;
+    assert_eq!(
+        (metrics.json["pacticipants"]["count"].clone(), metrics.json["pactPublications"]["count"].clone()),
+        (json!(3), json!(4))
+    );
 
     // Every pair's latest pact, in the shape pact-broker-cli's list-latest-pact-versions reads.
     let all = client.get(&broker.at("/pacts/latest")).await;

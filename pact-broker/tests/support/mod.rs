@@ -159,17 +159,17 @@ impl Broker {
         format!("{}{path}", self.url)
     }
 
-    /// Sends SIGTERM and waits for the exit status.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
+    /// Sends a signal (`-TERM`, `-INT`) and waits for the exit status.
+    pub fn terminate(mut self, signal: &str) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let sent = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(sent.success());
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "pact-broker did not stop after SIGTERM: {}", self.stderr());
+            assert!(Instant::now() < deadline, "pact-broker did not stop after {signal}: {}", self.stderr());
             std::thread::sleep(Duration::from_millis(20));
         }
     }
