@@ -1,8 +1,11 @@
 //! `GET /`: the index every client starts from, with each relation and its exact `templated`
 //! flag; and the health check.
 
+use axum::extract::State;
 use serde_json::{json, Map, Value};
 
+use super::AppState;
+use crate::error::ApiResult;
 use crate::hal::{BaseUrl, Hal, Link};
 
 /// The index relations: `(relation, path segments, template after them, title)`. A template
@@ -77,4 +80,15 @@ pub async fn heartbeat(base: BaseUrl) -> Hal {
     Hal::ok(
         json!({ "ok": true, "_links": { "self": Link::new(base.href(&["diagnostic", "status", "heartbeat"])) } }),
     )
+}
+
+/// `GET /metrics`: how much the broker holds.
+pub async fn metrics(State(state): State<AppState>) -> ApiResult<Hal> {
+    let mut conn = state.storage.read().await?;
+    let counts = crate::storage::counts(&mut conn).await?;
+    let mut body = Map::new();
+    for (key, count) in counts {
+        body.insert(key.into(), json!({ "count": count }));
+    }
+    Ok(Hal::ok(Value::Object(body)))
 }

@@ -76,7 +76,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let pacts = "/pacts/provider/{provider}/consumer/{consumer}";
-    Router::new()
+    let api = Router::new()
         .route("/", get(index::index))
         .route("/diagnostic/status/heartbeat", get(index::heartbeat))
         // Pacticipants, versions, tags, branches.
@@ -137,6 +137,9 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{pacts}/branch/{{branch}}/latest"), get(pacts::latest_for_branch))
         .route(&format!("{pacts}/tag/{{tag}}"), get(pacts::tagged_versions))
         .route(&format!("{pacts}/branch/{{branch}}"), get(pacts::branch_versions))
+        .route(&format!("{pacts}/branch/{{branch}}/latest/versions"), get(pacts::latest_branch_versions))
+        .route(&format!("{pacts}/branch/versions"), get(pacts::main_branch_versions))
+        .route(&format!("{pacts}/branch/latest/versions"), get(pacts::latest_main_branch_versions))
         .route(&format!("{pacts}/pact-version/{{sha}}"), get(pacts::by_sha))
         .route(&format!("{pacts}/pact-version/{{sha}}/metadata/{{metadata}}"), get(pacts::by_sha_with_metadata))
         .route(&format!("{pacts}/pact-version/{{sha}}/verification-results"), post(verifications::publish))
@@ -173,27 +176,36 @@ pub fn router(state: AppState) -> Router {
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
         .route("/integrations", get(provider_pacts::integrations))
+        .route("/metrics", get(index::metrics))
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(problem_json))
+        .with_state(state.clone());
+    // Around the routing itself, so that they see every request before a route is chosen.
+    Router::new()
+        .fallback_service(api)
         .layer(middleware::from_fn(options))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::require_auth))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state, crate::auth::require_auth))
 }
 
 async fn not_found() -> ApiError {
     ApiError::NotFound("The requested document was not found on this server.".into())
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
-}
-
-/// Re-renders errors as RFC 7807 documents when the request's `Accept` asks for them.
+/// Gives the router's bare 405 answers (which carry the `Allow` header) the broker's error
+/// body, and re-renders errors as RFC 7807 documents when the request's `Accept` asks for them.
 async fn problem_json(request: Request, next: Next) -> Response {
     let wants = wants_problem_json(request.headers());
     let mut response = next.run(request).await;
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && response.extensions().get::<ApiError>().is_none()
+    {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        response = ApiError::MethodNotAllowed.into_response();
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+    }
     if wants {
         if let Some(error) = response.extensions_mut().remove::<ApiError>() {
             return error.render(true);

@@ -8,14 +8,13 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::extract::{check_names, JsonBody, PathParams};
-use super::pacticipants::find as find_pacticipant;
 use super::{urls, AppState};
 use crate::domain::pact_content;
 use crate::domain::publish::{self, OnConflict, Outcome, PublishError, PublishPact};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link, HAL_JSON};
 use crate::storage::pacts::{self, ConsumerVersions, PublicationQuery};
-use crate::storage::{self, versions, Conn, PactPublication, StorageError, StorageResult};
+use crate::storage::{self, Conn, PactPublication, StorageError, StorageResult};
 
 /// `/pacts/provider/{provider}/consumer/{consumer}`.
 #[derive(Debug, Deserialize)]
@@ -413,11 +412,15 @@ async fn versions_where(
     provider: &str,
     consumer: &str,
     versions: ConsumerVersions,
+    latest: bool,
     title: String,
 ) -> ApiResult<Hal> {
     let mut conn = state.storage.read().await?;
     let (provider_id, consumer_id) = find_pair(&mut conn, provider, consumer).await?;
-    let query = PublicationQuery::for_provider(provider_id).consumer(Some(consumer_id)).versions(versions);
+    let query = PublicationQuery::for_provider(provider_id)
+        .consumer(Some(consumer_id))
+        .versions(versions)
+        .latest(latest);
     let found = pacts::publications(&mut conn, &query).await?;
     let links: Vec<Value> = found
         .iter()
@@ -448,7 +451,7 @@ pub async fn versions(
     PathParams(path): PathParams<PairPath>,
 ) -> ApiResult<Hal> {
     let title = format!("All versions of the pact between {} and {}", path.consumer, path.provider);
-    versions_where(state, base, &path.provider, &path.consumer, ConsumerVersions::All, title).await
+    versions_where(state, base, &path.provider, &path.consumer, ConsumerVersions::All, false, title).await
 }
 
 /// `GET /pacts/provider/{p}/consumer/{c}/tag/{tag}`.
@@ -467,6 +470,7 @@ pub async fn tagged_versions(
         &path.provider,
         &path.consumer,
         ConsumerVersions::Tag(path.tag.clone()),
+        false,
         title,
     )
     .await
@@ -488,19 +492,50 @@ pub async fn branch_versions(
         &path.provider,
         &path.consumer,
         ConsumerVersions::Branch(path.branch.clone()),
+        false,
         title,
     )
     .await
 }
 
-/// Used by other resources: the version of a pacticipant, or 404.
-pub async fn consumer_version(
-    conn: &mut Conn,
-    consumer: &str,
-    number: &str,
-) -> ApiResult<crate::storage::Version> {
-    let c = find_pacticipant(conn, consumer).await?;
-    versions::find(conn, c.id, number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No version {number} of pacticipant '{consumer}' found")))
+/// `GET /pacts/provider/{p}/consumer/{c}/branch/{b}/latest/versions`.
+pub async fn latest_branch_versions(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    PathParams(path): PathParams<BranchPath>,
+) -> ApiResult<Hal> {
+    let title = format!(
+        "Latest version of the pact between {} and {} from branch {}",
+        path.consumer, path.provider, path.branch
+    );
+    let branch = ConsumerVersions::Branch(path.branch.clone());
+    versions_where(state, base, &path.provider, &path.consumer, branch, true, title).await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/branch/versions`: from the consumer's main branch.
+pub async fn main_branch_versions(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    PathParams(path): PathParams<PairPath>,
+) -> ApiResult<Hal> {
+    let title = format!(
+        "All versions of the pact between {} and {} from the main branch",
+        path.consumer, path.provider
+    );
+    versions_where(state, base, &path.provider, &path.consumer, ConsumerVersions::MainBranch, false, title)
+        .await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/branch/latest/versions`.
+pub async fn latest_main_branch_versions(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    PathParams(path): PathParams<PairPath>,
+) -> ApiResult<Hal> {
+    let title = format!(
+        "Latest version of the pact between {} and {} from the main branch",
+        path.consumer, path.provider
+    );
+    versions_where(state, base, &path.provider, &path.consumer, ConsumerVersions::MainBranch, true, title)
+        .await
 }

@@ -270,6 +270,31 @@ fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", utf8_percent_encode(&text, SQLITE_PATH))
 }
 
+/// How many rows the main tables hold, keyed as `/metrics` names them.
+///
+/// # Errors
+///
+/// A query failed.
+pub async fn counts(conn: &mut AnyConnection) -> StorageResult<Vec<(&'static str, i64)>> {
+    let tables = [
+        ("pacticipants", "pacticipants"),
+        ("pacticipantVersions", "versions"),
+        ("pactVersions", "pact_versions"),
+        ("pactPublications", "pact_publications"),
+        ("verificationResults", "verifications"),
+        ("environments", "environments"),
+        ("deployedVersions", "deployed_versions"),
+        ("releasedVersions", "released_versions"),
+    ];
+    let mut out = Vec::new();
+    for (key, table) in tables {
+        let count: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
+        out.push((key, count));
+    }
+    Ok(out)
+}
+
 /// Commits a write transaction.
 ///
 /// # Errors
