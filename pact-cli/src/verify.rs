@@ -57,7 +57,7 @@ pub struct VerifyArgs {
     /// Broker user name.
     #[arg(
         long = "user",
-        visible_alias = "broker-username",
+        visible_aliases = ["broker-username", "pact-broker-username"],
         env = "PACT_BROKER_USERNAME",
         value_name = "USER",
         help_heading = "Broker"
@@ -66,7 +66,7 @@ pub struct VerifyArgs {
     /// Broker password.
     #[arg(
         long = "password",
-        visible_alias = "broker-password",
+        visible_aliases = ["broker-password", "pact-broker-password"],
         env = "PACT_BROKER_PASSWORD",
         value_name = "PASSWORD",
         hide_env_values = true,
@@ -77,7 +77,7 @@ pub struct VerifyArgs {
     #[arg(
         short = 't',
         long = "token",
-        visible_alias = "broker-token",
+        visible_aliases = ["broker-token", "pact-broker-token"],
         env = "PACT_BROKER_TOKEN",
         value_name = "TOKEN",
         hide_env_values = true,
