@@ -10,17 +10,20 @@
 #   6. the URL of the matrix; with --keep (or PACT_DEMO_KEEP=1) the broker keeps running;
 #   7. everything it started stops on exit, on failure and on Ctrl-C.
 #
-# Usage: bash scripts/demo.sh [--keep]
+# Usage: bash scripts/demo.sh [--keep] [--nextest]   (--nextest: the consumer tests run under
+# cargo-nextest, one process per test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PACT_DO_NOT_TRACK=true
 
 keep=false
+runner=()
 for arg in "$@"; do
   case "$arg" in
     --keep) keep=true ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "demo.sh: unknown argument $arg (usage: bash scripts/demo.sh [--keep])" >&2; exit 2 ;;
+    --nextest) runner=(--nextest) ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "demo.sh: unknown argument $arg (usage: bash scripts/demo.sh [--keep] [--nextest])" >&2; exit 2 ;;
   esac
 done
 case "${PACT_DEMO_KEEP:-}" in 1 | true | yes) keep=true ;; esac
@@ -79,7 +82,7 @@ echo "pact-broker at $broker_url"
 export PACT_BROKER_BASE_URL="$broker_url" PACT_BROKER_USERNAME="$user" PACT_BROKER_PASSWORD="$password"
 
 echo "== 2/6 consumer: run the contract tests, publish their pact as UserServiceClient 0.1"
-"$pact" test --publish 0.1 --branch main -- --quiet --test demo_consumer
+"$pact" test "${runner[@]}" --publish 0.1 --branch main -- --test demo_consumer
 
 echo "== 3/6 provider: start the demo user service for contract tests"
 "$target_dir/debug/demo-user-service" --port 0 --enable-provider-states >"$work/service.out" 2>"$work/service.out.err" &
