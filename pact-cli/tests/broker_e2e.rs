@@ -137,6 +137,18 @@ async fn seed_flow(broker: &PactBroker, version_suffix: &str) {
         "{out}"
     );
 
+    // The same pact through pacts-for-verification, with pact_verifier_cli's flags.
+    let (_, port) = provider(None).await;
+    let selector = r#"{"branch": "main"}"#;
+    let args =
+        verifier_args(&broker.url, port, &["--consumer-version-selectors", selector, "--enable-pending"]);
+    let output =
+        run(ours(&[&["verify"], &args.iter().map(String::as_str).collect::<Vec<_>>()[..]].concat())).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let out = stdout(&output);
+    assert!(out.contains(&format!("latest version from branch 'main' ({consumer_version})")), "{out}");
+    assert!(out.contains("2 interactions: 2 passed, 0 failed"), "{out}");
+
     let mut args = vec!["can-i-deploy", "--pacticipant", "UserServiceClient", "--version", &consumer_version];
     args.extend(auth(&broker.url));
     let output = run(ours(&args)).await;
@@ -298,8 +310,13 @@ async fn a_pending_pact_from_a_feature_branch_does_not_fail_the_provider_build()
         ],
     );
     let pending: Vec<&str> = pending.iter().map(String::as_str).collect();
-    let output = run(ours(&[&["verify"], &pending[..]].concat())).await;
+    let html = dir.path().join("report.html");
+    let html_arg = html.display().to_string();
+    let output = run(ours(&[&["verify"], &pending[..], &["--html", html_arg.as_str()]].concat())).await;
     let out = stdout(&output);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2>Pending pacts</h2>"), "{page}");
+    assert!(page.contains("<td class=\"pending\">failed (pending)</td>"), "{page}");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
         out.contains("a request for the administrators ... FAILED (pending: does not fail the verification)"),
