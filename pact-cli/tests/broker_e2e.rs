@@ -540,6 +540,13 @@ async fn the_official_broker_command_lines_work_with_both_binaries() {
         assert_eq!(output.status.code(), Some(*code), "ours {ours_args:?}:\n{}", text(&output));
     }
 
+    // Ours creates or updates: a deployment script may run it every time.
+    let mut again = vec!["create-environment", "--name", "staging", "--display-name", "Staging 2"];
+    again.extend(a.iter().copied());
+    let output = run(ours(&again)).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(stdout(&output).starts_with("Updated environment staging with UUID "), "{}", text(&output));
+
     // Verified by the provider, deployed where the consumer is going: both say yes.
     let (_, port) = provider(None).await;
     let args = verifier_args(&broker.url, port, &["--publish", "--provider-version", "0.2"]);
