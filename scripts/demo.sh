@@ -1,36 +1,108 @@
 #!/usr/bin/env bash
-# The demo flow, end to end, on a fresh machine:
-#   1. the consumer contract tests of the demo client write pacts/UserServiceClient-UserService.json;
-#   2. the demo user service starts for contract tests (provider states on) on a free port;
-#   3. `pact verify` replays the pact against it, with provider states, and prints the report;
-#   4. the service stops.
+# The seed's whole flow, end to end, on the embedded defaults and with no docker:
+#   1. pact-broker starts on SQLite in a temporary directory, with basic auth pactbroker/pactbroker;
+#   2. the demo client's contract tests run and, when they all pass, their pact is published as
+#      UserServiceClient 0.1 (`pact test --publish 0.1`);
+#   3. the demo user service starts for contract tests (provider states on);
+#   4. `pact verify` fetches the pact from the broker, verifies it as UserService 0.2 and
+#      publishes the results;
+#   5. the matrix of UserServiceClient 0.1, and can-i-deploy for it (it must say yes);
+#   6. the URL of the matrix; with --keep (or PACT_DEMO_KEEP=1) the broker keeps running;
+#   7. everything it started stops on exit, on failure and on Ctrl-C.
+#
+# Usage: bash scripts/demo.sh [--keep] [--nextest]   (--nextest: the consumer tests run under
+# cargo-nextest, one process per test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PACT_DO_NOT_TRACK=true
-target_dir="${CARGO_TARGET_DIR:-target}"
 
-echo "== 1/3 consumer: the demo client's contract tests write the pact"
-cargo test --quiet --test demo_consumer
-echo "pact written: pacts/UserServiceClient-UserService.json"
-
-echo "== 2/3 provider: start the demo user service for contract tests"
-cargo build --quiet -p demo-user-service -p pact-cli
-work="$(mktemp -d)"
-"$target_dir/debug/demo-user-service" --port 0 --enable-provider-states >"$work/service.out" 2>"$work/service.err" &
-service_pid=$!
-trap 'kill "$service_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$work/service.out" 2>/dev/null && break
-  kill -0 "$service_pid" 2>/dev/null || { cat "$work/service.err"; echo "the demo service did not start" >&2; exit 1; }
-  sleep 0.1
+keep=false
+runner=()
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=true ;;
+    --nextest) runner=(--nextest) ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "demo.sh: unknown argument $arg (usage: bash scripts/demo.sh [--keep] [--nextest])" >&2; exit 2 ;;
+  esac
 done
-url="$(sed -n 's/^listening on //p' "$work/service.out" | head -n 1)"
-[ -n "$url" ] || { echo "the demo service did not say where it listens" >&2; exit 1; }
-echo "demo user service at $url"
+case "${PACT_DEMO_KEEP:-}" in 1 | true | yes) keep=true ;; esac
+target_dir="${CARGO_TARGET_DIR:-target}"
+user=pactbroker
+password=pactbroker
 
-echo "== 3/3 verify the pact against the running service"
-"$target_dir/debug/pact" verify \
-  --provider-base-url="$url" \
-  --pact-url=pacts/UserServiceClient-UserService.json \
-  --provider-states-setup-url="$url/_pact/provider_states"
-echo "demo: the pact verified"
+echo "== 0/6 build the broker, the pact command and the demo service"
+cargo build --quiet -p pact-broker -p pact-cli -p demo-user-service
+pact="$target_dir/debug/pact"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/pact-demo.XXXXXX")"
+broker_pid=""
+service_pid=""
+cleanup() {
+  local status=$?
+  if [[ -n "$service_pid" ]]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; fi
+  if [[ "$keep" == true && $status -eq 0 && -n "$broker_pid" ]]; then
+    echo "the broker keeps running at $broker_url (pid $broker_pid, data in $work); stop it with: kill $broker_pid"
+  else
+    if [[ -n "$broker_pid" ]]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits for "listening on URL" on a process's stdout; prints the URL.
+listening() {
+  local out="$1" pid="$2" name="$3" url
+  for _ in $(seq 1 600); do
+    url="$(sed -n 's/^listening on //p' "$out" 2>/dev/null | head -n 1)"
+    if [[ -n "$url" ]]; then echo "$url"; return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$out.err" >&2; echo "demo.sh: $name did not start" >&2; return 1; fi
+    sleep 0.1
+  done
+  echo "demo.sh: $name did not start within 60 s" >&2
+  return 1
+}
+
+echo "== 1/6 start pact-broker on SQLite in $work, basic auth $user/$password"
+# The broker reads PACT_BROKER_* settings; start it with only the ones this demo means.
+# With --keep it runs in a session of its own, so that it outlives this script.
+detach=()
+if [[ "$keep" == true ]] && command -v setsid >/dev/null; then detach=(setsid); fi
+env $(env | sed -n 's/^\(PACT_BROKER_[A-Z_]*\)=.*/-u \1/p') "${detach[@]}" \
+  "$target_dir/debug/pact-broker" --port "${PACT_DEMO_BROKER_PORT:-0}" --database-url "$work/broker.sqlite" \
+  --basic-auth-username "$user" --basic-auth-password "$password" \
+  >"$work/broker.out" 2>"$work/broker.out.err" &
+broker_pid=$!
+broker_url="$(listening "$work/broker.out" "$broker_pid" pact-broker)"
+echo "pact-broker at $broker_url"
+# Every `pact` command below finds the broker and its credentials here, as the official tools do.
+export PACT_BROKER_BASE_URL="$broker_url" PACT_BROKER_USERNAME="$user" PACT_BROKER_PASSWORD="$password"
+
+echo "== 2/6 consumer: run the contract tests, publish their pact as UserServiceClient 0.1"
+"$pact" test "${runner[@]}" --publish 0.1 --branch main -- --test demo_consumer
+
+echo "== 3/6 provider: start the demo user service for contract tests"
+"$target_dir/debug/demo-user-service" --port 0 --enable-provider-states >"$work/service.out" 2>"$work/service.out.err" &
+service_pid=$!
+service_url="$(listening "$work/service.out" "$service_pid" demo-user-service)"
+echo "demo user service at $service_url"
+
+echo "== 4/6 verify the pact from the broker as UserService 0.2, publishing the results"
+"$pact" verify --provider-base-url="$service_url" \
+  --provider-states-setup-url="$service_url/_pact/provider_states" \
+  --provider-name UserService \
+  --publish-verification-results --provider-app-version 0.2
+
+echo "== 5/6 the matrix of UserServiceClient 0.1, and can-i-deploy"
+matrix="$("$pact" matrix --pacticipant UserServiceClient --version 0.1)"
+echo "$matrix"
+"$pact" can-i-deploy --pacticipant UserServiceClient --version 0.1
+
+echo "== 6/6 done: UserServiceClient 0.1 can be deployed with UserService 0.2"
+echo "matrix page: $(sed -n 's/^Matrix: //p' <<<"$matrix")"
+if [[ "$keep" == false ]]; then
+  echo "(run with --keep, or PACT_DEMO_KEEP=1, to leave the broker running)"
+fi

@@ -30,6 +30,22 @@
     not(feature = "verifier"),
     doc = "| `verify` | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |"
 )]
+#![cfg_attr(
+    feature = "broker",
+    doc = "| [`broker`] | the Pact Broker client: publish, pacts for verification, results, can-i-deploy | `broker` |"
+)]
+#![cfg_attr(
+    not(feature = "broker"),
+    doc = "| `broker` | the Pact Broker client: publish, pacts for verification, results, can-i-deploy | `broker` |"
+)]
+#![cfg_attr(
+    feature = "tls",
+    doc = "| [`tls`] | HTTPS options (rustls, system roots, extra CAs) for the two above | `verifier` or `broker` |"
+)]
+#![cfg_attr(
+    not(feature = "tls"),
+    doc = "| `tls` | HTTPS options (rustls, system roots, extra CAs) for the two above | `verifier` or `broker` |"
+)]
 //!
 //! `contract` is a module the design did not name: it is the one place where the DSL, the mock
 //! and the pact file meet, so that each of those stays independent of the others.
@@ -59,6 +75,11 @@ pub mod pactfile;
 pub mod provider;
 #[cfg(feature = "verifier")]
 pub mod verify;
+
+#[cfg(feature = "broker")]
+pub mod broker;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};

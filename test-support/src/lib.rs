@@ -1,6 +1,10 @@
-//! Shared by the tests and benchmarks of the workspace: where the official Pact tools are.
+//! Shared by the tests and benchmarks of the workspace: where the official Pact tools are, an
+//! HTTPS server ([`tls`]) and a `pact-broker` process.
 //!
 //! Nothing here skips a test: a missing tool is a panic that names the command which installs it.
+
+pub mod broker;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

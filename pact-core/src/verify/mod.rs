@@ -125,18 +125,28 @@ pub struct Verifier {
     provider: Option<String>,
     client: reqwest::Client,
     progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+    tls: crate::tls::TlsOptions,
 }
 
 impl Verifier {
     /// Verifies a provider reached over HTTP at `base_url`.
     pub fn http(base_url: &str) -> Result<Self, VerifyError> {
+        Self::http_with_tls(base_url, &crate::tls::TlsOptions::default())
+    }
+
+    /// Verifies a provider reached over HTTP or HTTPS at `base_url`, with these HTTPS options
+    /// (extra CA files, or no certificate verification), which also apply to pact URLs.
+    pub fn http_with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, VerifyError> {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(VerifyError::Config(format!(
                 "the provider base URL {base_url:?} must start with http:// or https://"
             )));
         }
-        let target = HttpTarget::new(base_url).map_err(VerifyError::Config)?;
-        Ok(Self::with_target(Arc::new(target), DEFAULT_TIMEOUT))
+        let target = HttpTarget::with_tls(base_url, tls).map_err(VerifyError::Config)?;
+        let mut verifier = Self::with_target(Arc::new(target), DEFAULT_TIMEOUT);
+        verifier.client = tls.build_client(|b| b).map_err(|e| VerifyError::Config(e.to_string()))?;
+        verifier.tls = tls.clone();
+        Ok(verifier)
     }
 
     /// Verifies a `tower::Service`, such as an axum `Router`, in-process: no port is bound.
@@ -161,6 +171,7 @@ impl Verifier {
             provider: None,
             client,
             progress: None,
+            tls: crate::tls::TlsOptions::default(),
         }
     }
 
@@ -184,7 +195,8 @@ impl Verifier {
                 "the state-change URL {url:?} must start with http:// or https://"
             )));
         }
-        self.states = Some(Arc::new(HttpStates::new(url, teardown).map_err(VerifyError::Config)?));
+        let states = HttpStates::with_tls(url, teardown, &self.tls).map_err(VerifyError::Config)?;
+        self.states = Some(Arc::new(states));
         Ok(self)
     }
 

@@ -19,6 +19,13 @@ pub enum PactSource {
     Url(String),
     /// A pact already read.
     Pact(Box<Pact>),
+    /// A pact already fetched from a URL (by the broker client, say); reports name the URL.
+    Fetched {
+        /// Where it came from.
+        url: String,
+        /// The pact.
+        pact: Box<Pact>,
+    },
 }
 
 impl PactSource {
@@ -90,6 +97,7 @@ impl PactSource {
                 Ok(vec![(url.clone(), pact)])
             }
             PactSource::Pact(pact) => Ok(vec![("(in memory)".to_string(), (**pact).clone())]),
+            PactSource::Fetched { url, pact } => Ok(vec![(url.clone(), (**pact).clone())]),
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct HttpStates {
     url: String,
     client: reqwest::Client,
     teardown: bool,
+    as_query: bool,
 }
 
 impl HttpStates {
@@ -41,12 +42,23 @@ impl HttpStates {
     /// the Ruby verifier know no teardown and would take one for a setup, so it is off by
     /// default on the command line.)
     pub fn new(url: &str, teardown: bool) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .build()
+        Self::with_tls(url, teardown, &crate::tls::TlsOptions::default())
+    }
+
+    /// As [`new`](Self::new), with these HTTPS options.
+    pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+        let client = tls
+            .build_client(|b| b.tcp_nodelay(true))
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(HttpStates { url: url.to_string(), client, teardown })
+        Ok(HttpStates { url: url.to_string(), client, teardown, as_query: false })
+    }
+
+    /// Sends the state, the action and each param as query parameters of the `POST`, with no
+    /// body, as pact_verifier_cli's `--state-change-as-query` does (params that are not strings
+    /// are sent as JSON text).
+    pub fn as_query(mut self, as_query: bool) -> Self {
+        self.as_query = as_query;
+        self
     }
 }
 
@@ -60,7 +72,23 @@ impl StateSetup for HttpStates {
         Box::pin(async move {
             let body = StateCall::body(&state.name, &state.params, action, consumer);
             let fail = |e: reqwest::Error| format!("POST {} failed: {}", self.url, describe_reqwest(&e));
-            let response = self.client.post(&self.url).json(&body).send().await.map_err(fail)?;
+            let request = if self.as_query {
+                let mut url = reqwest::Url::parse(&self.url).map_err(|e| format!("{}: {e}", self.url))?;
+                {
+                    let mut query = url.query_pairs_mut();
+                    query.append_pair("state", &state.name).append_pair("action", action.as_str());
+                    for (key, value) in &state.params {
+                        match value {
+                            serde_json::Value::String(text) => query.append_pair(key, text),
+                            other => query.append_pair(key, &other.to_string()),
+                        };
+                    }
+                }
+                self.client.post(url)
+            } else {
+                self.client.post(&self.url).json(&body)
+            };
+            let response = request.send().await.map_err(fail)?;
             let status = response.status();
             let bytes = response.bytes().await.map_err(fail)?;
             if !status.is_success() {

@@ -27,11 +27,13 @@ impl HttpTarget {
     /// A provider at `base_url`.
     /// The verifier enforces its own timeout around each call.
     pub fn new(base_url: &str) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .pool_max_idle_per_host(8)
-            .build()
+        Self::with_tls(base_url, &crate::tls::TlsOptions::default())
+    }
+
+    /// A provider at `base_url`, with these HTTPS options (extra CAs, no verification).
+    pub fn with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+        let client = tls
+            .build_client(|b| b.tcp_nodelay(true).pool_max_idle_per_host(8))
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(HttpTarget { base_url: base_url.trim_end_matches('/').to_string(), client })
     }

@@ -1,0 +1,188 @@
+//! Configuration: the command-line flags of `pact-broker`, each with the environment variable
+//! the official Pact Broker uses for the same setting, and their validation.
+//!
+//! ```
+//! use clap::Parser;
+//! use pact_broker::config::Args;
+//!
+//! let args = Args::try_parse_from(["pact-broker", "--port", "0", "--public-url", "https://broker.example"]).unwrap();
+//! let config = args.config().unwrap();
+//! assert_eq!(config.public_url.unwrap().as_str(), "https://broker.example");
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::hal::{BaseUrl, BaseUrlError};
+use crate::storage::DatabaseUrl;
+
+/// Default request body limit: 10 MiB (a publish carries base64, a third larger than the pact).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// The flags of the `pact-broker` binary.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "pact-broker", version, about = "A Pact Broker: SQLite by default, PostgreSQL for teams")]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "PACT_BROKER_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 picks a free one (the chosen URL is printed on stdout).
+    #[arg(long, env = "PACT_BROKER_PORT", default_value_t = 9292)]
+    pub port: u16,
+    /// `postgres://user:pass@host:port/db`, `sqlite:///relative.sqlite`, `sqlite:////absolute.sqlite`
+    /// or a file path [default: ./pact_broker.sqlite].
+    #[arg(long, env = "PACT_BROKER_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Maximum number of database connections (PostgreSQL; SQLite uses one writer and this many readers).
+    #[arg(long, env = "PACT_BROKER_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+    /// User allowed to read and write (turns basic auth on, with its password).
+    #[arg(long, env = "PACT_BROKER_BASIC_AUTH_USERNAME", requires = "basic_auth_password")]
+    pub basic_auth_username: Option<String>,
+    /// Password of the read/write user.
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_PASSWORD",
+        hide_env_values = true,
+        requires = "basic_auth_username"
+    )]
+    pub basic_auth_password: Option<String>,
+    /// User allowed to read only (and to ask for pacts for verification).
+    #[arg(long, env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME", requires = "read_only_password")]
+    pub read_only_username: Option<String>,
+    /// Password of the read-only user.
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD",
+        hide_env_values = true,
+        requires = "read_only_username"
+    )]
+    pub read_only_password: Option<String>,
+    /// Let anyone read without credentials when basic auth is on.
+    #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ")]
+    pub allow_public_read: bool,
+    /// The URL clients reach the broker at, used for every href (set it behind a proxy).
+    /// Without it, hrefs are built from the request's Host header.
+    #[arg(long, env = "PACT_BROKER_BASE_URL")]
+    pub public_url: Option<String>,
+    /// Largest accepted request body, in bytes (larger ones get 413).
+    #[arg(long, env = "PACT_BROKER_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Let a publish change the content of an existing pact (otherwise 409).
+    #[arg(long, env = "PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION")]
+    pub allow_dangerous_contract_modification: bool,
+}
+
+/// The settings of a running broker.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the data lives.
+    pub database: DatabaseUrl,
+    /// Maximum number of database connections.
+    pub database_max_connections: u32,
+    /// Who may do what.
+    pub auth: AuthConfig,
+    /// The base of every href, when configured.
+    pub public_url: Option<BaseUrl>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Whether a publish may change the content of an existing pact.
+    pub allow_dangerous_contract_modification: bool,
+}
+
+impl Config {
+    /// A configuration for `database` with every other setting at its default: no auth, hrefs
+    /// from the request's Host, 10 MiB bodies.
+    pub fn new(database: DatabaseUrl) -> Self {
+        Config {
+            database,
+            database_max_connections: 10,
+            auth: AuthConfig::default(),
+            public_url: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            allow_dangerous_contract_modification: false,
+        }
+    }
+}
+
+/// Basic-auth users. With neither user configured, every request is allowed.
+#[derive(Debug, Clone, Default)]
+pub struct AuthConfig {
+    /// The read/write user and password.
+    pub write: Option<(String, String)>,
+    /// The read-only user and password.
+    pub read_only: Option<(String, String)>,
+    /// Reads need no credentials.
+    pub allow_public_read: bool,
+}
+
+impl AuthConfig {
+    /// Whether any credentials are configured.
+    pub fn enabled(&self) -> bool {
+        self.write.is_some() || self.read_only.is_some()
+    }
+}
+
+/// A configuration that cannot run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `--public-url` is not usable.
+    #[error("--public-url: {0}")]
+    PublicUrl(#[from] BaseUrlError),
+    /// `--database-url` is not usable.
+    #[error("--database-url: {0}")]
+    Database(String),
+    /// A user name or password is empty.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+}
+
+impl Args {
+    /// Validates the flags into a [`Config`].
+    ///
+    /// # Errors
+    ///
+    /// An unusable public URL or database URL, or an empty user name or password.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        let database = match &self.database_url {
+            Some(url) => DatabaseUrl::parse(url).map_err(ConfigError::Database)?,
+            None => DatabaseUrl::Sqlite(default_sqlite_path()),
+        };
+        let pair =
+            |user: &Option<String>, password: &Option<String>, what: &'static str| match (user, password) {
+                (Some(u), Some(p)) => {
+                    if u.is_empty() || p.is_empty() {
+                        Err(ConfigError::Empty(what))
+                    } else {
+                        Ok(Some((u.clone(), p.clone())))
+                    }
+                }
+                _ => Ok(None),
+            };
+        Ok(Config {
+            database,
+            database_max_connections: self.database_max_connections.max(1),
+            auth: AuthConfig {
+                write: pair(
+                    &self.basic_auth_username,
+                    &self.basic_auth_password,
+                    "the basic auth user and password",
+                )?,
+                read_only: pair(
+                    &self.read_only_username,
+                    &self.read_only_password,
+                    "the read-only user and password",
+                )?,
+                allow_public_read: self.allow_public_read,
+            },
+            public_url: self.public_url.as_deref().map(BaseUrl::parse).transpose()?,
+            max_body_bytes: self.max_body_bytes,
+            allow_dangerous_contract_modification: self.allow_dangerous_contract_modification,
+        })
+    }
+}
+
+/// `./pact_broker.sqlite`, the database used when none is configured.
+pub fn default_sqlite_path() -> PathBuf {
+    Path::new(".").join("pact_broker.sqlite")
+}

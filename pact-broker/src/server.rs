@@ -1,0 +1,135 @@
+//! Running the broker: open the database, bind, log where it listens, serve until SIGTERM or
+//! Ctrl-C, then finish the requests in flight and close the database.
+
+use std::future::Future;
+use std::io::Write as _;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::api::{self, AppState};
+use crate::config::Config;
+use crate::hal::BaseUrl;
+use crate::storage::{Storage, StorageError};
+
+/// Why the broker could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address.
+        address: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A broker bound to its address, ready to serve.
+#[derive(Debug)]
+pub struct Broker {
+    listener: TcpListener,
+    state: AppState,
+    address: SocketAddr,
+}
+
+impl Broker {
+    /// Opens the database and binds `host:port` (port 0 picks a free one).
+    ///
+    /// # Errors
+    ///
+    /// The database cannot be opened, or the address cannot be bound.
+    pub async fn bind(config: Config, host: &str, port: u16) -> Result<Self, ServerError> {
+        let storage = Storage::connect(&config.database, config.database_max_connections).await?;
+        let listener = TcpListener::bind((host, port))
+            .await
+            .map_err(|source| ServerError::Bind { address: format!("{host}:{port}"), source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| ServerError::Bind { address: format!("{host}:{port}"), source })?;
+        let listen_base = BaseUrl::from_host(&address.to_string())
+            .or_else(|| BaseUrl::parse("http://127.0.0.1/").ok())
+            .ok_or_else(|| ServerError::Bind {
+                address: address.to_string(),
+                source: std::io::Error::other("no usable base URL"),
+            })?;
+        Ok(Broker { listener, state: AppState::new(storage, config, listen_base), address })
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The URL clients use: `http://127.0.0.1:9292`.
+    pub fn url(&self) -> String {
+        self.state.listen_base.as_str().to_string()
+    }
+
+    /// The state, to install an event sink before serving.
+    pub fn state_mut(&mut self) -> &mut AppState {
+        &mut self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish and closes the
+    /// database.
+    ///
+    /// # Errors
+    ///
+    /// The server failed.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+        let storage = self.state.storage.clone();
+        let router = api::router(self.state);
+        let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
+        storage.close().await;
+        result.map_err(ServerError::Serve)
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C (SIGINT).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+/// Runs the broker until SIGTERM or Ctrl-C: prints `listening on http://HOST:PORT` on stdout
+/// (the first line, for scripts and tests) once it accepts connections.
+///
+/// # Errors
+///
+/// See [`Broker::bind`] and [`Broker::serve`].
+pub async fn run(config: Config, host: &str, port: u16) -> Result<(), ServerError> {
+    let database = config.database.display();
+    let broker = Broker::bind(config, host, port).await?;
+    let url = broker.url();
+    tracing::info!(%url, %database, "pact-broker ready");
+    println!("listening on {url}");
+    let _ = std::io::stdout().flush();
+    broker.serve(shutdown_signal()).await?;
+    tracing::info!("pact-broker stopped");
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! Storage through sqlx, on SQLite (a file in WAL mode, the default) or PostgreSQL.
+//!
+//! Both backends run the same migrations ([`migrations`]) and the same queries, written in the
+//! SQL both understand (`$1` parameters, `ON CONFLICT`, `RETURNING`) and run through sqlx's
+//! `Any` driver with runtime (not macro-checked) queries. Integers are `BIGINT` and booleans
+//! are stored as `0`/`1`, so that values decode the same way from both.
+//!
+//! Every write goes through one transaction ([`Storage::write`]), committed before the
+//! response is sent: an acknowledged write survives a `kill -9` of the broker. On SQLite
+//! writes go through a single connection (SQLite has one writer at a time anyway, and a
+//! single writer never meets `SQLITE_BUSY`), with `synchronous = FULL`; reads use a pool of
+//! their own, which WAL lets run beside the writer. On PostgreSQL one pool serves both, and
+//! the server keeps nothing in memory that another replica would need.
+//!
+//! The repositories, one module per table family, take a `&mut AnyConnection`, so that a
+//! caller composes them inside one transaction.
+
+pub mod environments;
+pub mod matrix;
+pub mod migrations;
+pub mod pacticipants;
+pub mod pacts;
+pub mod records;
+pub mod verifications;
+pub mod versions;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+
+pub use records::*;
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite database file (created when missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://user:pass@host:port/db`).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Reads `postgres://…`/`postgresql://…`, the official broker's `sqlite:///relative` and
+    /// `sqlite:////absolute` forms, sqlx's `sqlite://path`, or a plain file path.
+    ///
+    /// ```
+    /// use pact_broker::storage::DatabaseUrl;
+    /// use std::path::PathBuf;
+    ///
+    /// assert_eq!(DatabaseUrl::parse("sqlite:///db.sqlite3").unwrap(), DatabaseUrl::Sqlite(PathBuf::from("db.sqlite3")));
+    /// assert_eq!(DatabaseUrl::parse("sqlite:////tmp/db.sqlite3").unwrap(), DatabaseUrl::Sqlite(PathBuf::from("/tmp/db.sqlite3")));
+    /// assert_eq!(DatabaseUrl::parse("data/broker.sqlite").unwrap(), DatabaseUrl::Sqlite(PathBuf::from("data/broker.sqlite")));
+    /// assert!(DatabaseUrl::parse("mysql://localhost/db").is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An unsupported scheme, or a PostgreSQL URL that does not parse.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            url::Url::parse(text).map_err(|e| format!("{}: {e}", redact(text)))?;
+            return Ok(DatabaseUrl::Postgres(text.to_string()));
+        }
+        if let Some(rest) = text.strip_prefix("sqlite:") {
+            let path = match rest.strip_prefix("//") {
+                Some(after_authority) => after_authority.strip_prefix('/').unwrap_or(after_authority),
+                None => rest,
+            };
+            if path.is_empty() || path.starts_with(':') {
+                return Err(format!("{text}: expected a database file path"));
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if text.contains("://") {
+            return Err(format!("{}: only postgres:// and sqlite: URLs are supported", redact(text)));
+        }
+        if text.is_empty() {
+            return Err("expected a URL or a file path, found nothing".into());
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(text)))
+    }
+
+    /// The URL without its password, for logs.
+    pub fn display(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite file {}", path.display()),
+            DatabaseUrl::Postgres(url) => redact(url),
+        }
+    }
+}
+
+fn redact(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            url.to_string()
+        }
+        Err(_) => "<unparseable URL>".into(),
+    }
+}
+
+/// Which database a [`Storage`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A database failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    /// The database could not be opened.
+    #[error("cannot open {what}: {source}")]
+    Connect {
+        /// The database, without password.
+        what: String,
+        /// The cause.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        /// The migration's number.
+        version: i64,
+        /// Its name.
+        name: &'static str,
+        /// The cause.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database holds a migration newer than this binary knows.
+    #[error("the database was migrated by a newer pact-broker (schema version {found}, this binary knows up to {known})")]
+    TooNew {
+        /// The newest migration in the database.
+        found: i64,
+        /// The newest migration of this binary.
+        known: i64,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    /// A stored value is not what the schema promises (a bug, or a database edited by hand).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+}
+
+/// Result alias of the storage layer.
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// The broker's database: a read pool and a write pool (the same one on PostgreSQL).
+#[derive(Debug, Clone)]
+pub struct Storage {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+const SQLITE_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#').add(b' ');
+
+impl Storage {
+    /// Opens (creating an SQLite file if needed) and migrates the database.
+    ///
+    /// # Errors
+    ///
+    /// The database cannot be opened or migrated.
+    pub async fn connect(database: &DatabaseUrl, max_connections: u32) -> StorageResult<Self> {
+        sqlx::any::install_default_drivers();
+        let what = database.display();
+        let connect_error = |source| StorageError::Connect { what: what.clone(), source };
+        let storage = match database {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    if !parent.exists() {
+                        return Err(connect_error(sqlx::Error::Io(std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            format!("the directory {} does not exist", parent.display()),
+                        ))));
+                    }
+                }
+                let url = sqlite_url(path);
+                let options = AnyConnectOptions::from_str(&url).map_err(connect_error)?;
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                            )
+                            .await
+                            .map(|_| ())
+                        })
+                    })
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(connect_error)?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+                                .await
+                                .map(|_| ())
+                        })
+                    })
+                    .connect_lazy_with(options);
+                Storage { read, write, backend: Backend::Sqlite }
+            }
+            DatabaseUrl::Postgres(url) => {
+                let options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await
+                    .map_err(connect_error)?;
+                Storage { read: pool.clone(), write: pool, backend: Backend::Postgres }
+            }
+        };
+        migrations::run(&storage).await?;
+        Ok(storage)
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for reads.
+    ///
+    /// # Errors
+    ///
+    /// No connection could be had within the pool's timeout.
+    pub async fn read(&self) -> StorageResult<PoolConnection<Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// A transaction for writes; nothing is stored until it is committed.
+    ///
+    /// # Errors
+    ///
+    /// No connection could be had within the pool's timeout.
+    pub async fn write(&self) -> StorageResult<Transaction<'static, Any>> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Closes every connection (waits for connections in use to be returned).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+fn sqlite_url(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    format!("sqlite://{}?mode=rwc", utf8_percent_encode(&text, SQLITE_PATH))
+}
+
+/// How many rows the main tables hold, keyed as `/metrics` names them.
+///
+/// # Errors
+///
+/// A query failed.
+pub async fn counts(conn: &mut AnyConnection) -> StorageResult<Vec<(&'static str, i64)>> {
+    let tables = [
+        ("pacticipants", "pacticipants"),
+        ("pacticipantVersions", "versions"),
+        ("pactVersions", "pact_versions"),
+        ("pactPublications", "pact_publications"),
+        ("verificationResults", "verifications"),
+        ("environments", "environments"),
+        ("deployedVersions", "deployed_versions"),
+        ("releasedVersions", "released_versions"),
+    ];
+    let mut out = Vec::new();
+    for (key, table) in tables {
+        let count: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
+        out.push((key, count));
+    }
+    Ok(out)
+}
+
+/// Commits a write transaction.
+///
+/// # Errors
+///
+/// The commit failed: nothing of the transaction is stored.
+pub async fn commit(tx: Transaction<'static, Any>) -> StorageResult<()> {
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The current time as the broker writes it: `2021-09-01T00:07:21+00:00` (UTC, seconds). This
+/// fixed form also sorts correctly as text.
+pub fn now() -> String {
+    format_timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a time as [`now`] does.
+pub fn format_timestamp(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// Runs `sql` with its arguments bound in order.
+pub(crate) fn bind_all<'q>(
+    sql: &'q str,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let mut query = sqlx::query(sql);
+    for arg in args {
+        query = match arg {
+            Arg::Int(i) => query.bind(*i),
+            Arg::Text(s) => query.bind(s.as_str()),
+        };
+    }
+    query
+}
+
+/// An argument of a query built at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Arg {
+    /// An integer.
+    Int(i64),
+    /// A text value.
+    Text(String),
+}
+
+/// Collects the arguments of a query built at run time and names their placeholders.
+#[derive(Debug, Default)]
+pub(crate) struct Args(pub Vec<Arg>);
+
+impl Args {
+    /// Adds an integer argument; returns its placeholder (`$n`).
+    pub fn int(&mut self, value: i64) -> String {
+        self.0.push(Arg::Int(value));
+        format!("${}", self.0.len())
+    }
+
+    /// Adds a text argument; returns its placeholder (`$n`).
+    pub fn text(&mut self, value: &str) -> String {
+        self.0.push(Arg::Text(value.to_string()));
+        format!("${}", self.0.len())
+    }
+
+    /// A comma-separated list of placeholders for `values` (`NULL` when empty, which matches
+    /// nothing in `IN (...)`).
+    pub fn ints(&mut self, values: impl IntoIterator<Item = i64>) -> String {
+        let list: Vec<String> = values.into_iter().map(|v| self.int(v)).collect();
+        if list.is_empty() {
+            "NULL".into()
+        } else {
+            list.join(", ")
+        }
+    }
+}
+
+/// Shorthand used by the repositories.
+pub(crate) type Conn = AnyConnection;

@@ -1,0 +1,392 @@
+//! Pact content (deduplicated by hash) and pact publications (the pact a consumer version has
+//! with a provider), and the queries that select publications for the API and the domain.
+
+use sqlx::Row;
+
+use super::{bind_all, now, Args, Conn, PactPublication, PactVersion, StorageError, StorageResult};
+
+fn pact_version_from_row(row: &sqlx::any::AnyRow) -> StorageResult<PactVersion> {
+    Ok(PactVersion {
+        id: row.try_get("id")?,
+        sha: row.try_get("sha")?,
+        content: row.try_get("content")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The content with this hash between the two pacticipants.
+pub async fn find_pact_version(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    sha: &str,
+) -> StorageResult<Option<PactVersion>> {
+    let row = sqlx::query(
+        "SELECT id, sha, content, created_at FROM pact_versions WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(sha)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(pact_version_from_row).transpose()
+}
+
+/// The content with this id.
+pub async fn pact_version(conn: &mut Conn, id: i64) -> StorageResult<Option<PactVersion>> {
+    let row = sqlx::query("SELECT id, sha, content, created_at FROM pact_versions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(pact_version_from_row).transpose()
+}
+
+/// Stores content unless content with the same hash is stored already; returns the stored row.
+pub async fn insert_pact_version(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    sha: &str,
+    content: &str,
+) -> StorageResult<PactVersion> {
+    sqlx::query(
+        "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(sha)
+    .bind(content)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    find_pact_version(conn, consumer_id, provider_id, sha)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("pact version {sha} vanished after insert")))
+}
+
+/// The publication of a consumer version for a provider.
+pub async fn find_publication(
+    conn: &mut Conn,
+    consumer_version_id: i64,
+    provider_id: i64,
+) -> StorageResult<Option<PactPublication>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE pp.consumer_version_id = $1 AND pp.provider_id = $2",
+        PactPublication::COLUMNS,
+        PactPublication::FROM
+    );
+    let row =
+        sqlx::query(&sql).bind(consumer_version_id).bind(provider_id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(PactPublication::from_row).transpose()
+}
+
+/// Records that a consumer version has `pact_version_id` with the provider (revision 1).
+pub async fn create_publication(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    consumer_version_id: i64,
+    pact_version_id: i64,
+) -> StorageResult<PactPublication> {
+    let at = now();
+    sqlx::query(
+        "INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $5)",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(consumer_version_id)
+    .bind(pact_version_id)
+    .bind(&at)
+    .execute(&mut *conn)
+    .await?;
+    find_publication(conn, consumer_version_id, provider_id)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt("pact publication vanished after insert".into()))
+}
+
+/// Points a publication at other content (a merge, or an allowed modification).
+pub async fn replace_content(
+    conn: &mut Conn,
+    publication_id: i64,
+    pact_version_id: i64,
+) -> StorageResult<()> {
+    sqlx::query(
+        "UPDATE pact_publications SET pact_version_id = $1, revision = revision + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(pact_version_id)
+    .bind(now())
+    .bind(publication_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a publication (the content stays while other publications or verifications use it).
+pub async fn delete_publication(conn: &mut Conn, publication_id: i64) -> StorageResult<()> {
+    sqlx::query("DELETE FROM pact_publications WHERE id = $1")
+        .bind(publication_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The publication of the same pair for the latest consumer version older than
+/// `consumer_version_id`.
+pub async fn previous_publication(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    consumer_version_id: i64,
+) -> StorageResult<Option<PactPublication>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.consumer_version_id < $3 \
+         ORDER BY pp.consumer_version_id DESC LIMIT 1",
+        PactPublication::COLUMNS,
+        PactPublication::FROM
+    );
+    let row = sqlx::query(&sql)
+        .bind(consumer_id)
+        .bind(provider_id)
+        .bind(consumer_version_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(PactPublication::from_row).transpose()
+}
+
+/// Which consumer versions a [`PublicationQuery`] selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumerVersions {
+    /// Every version.
+    All,
+    /// Versions with this tag.
+    Tag(String),
+    /// Versions without any tag.
+    Untagged,
+    /// Versions on this branch.
+    Branch(String),
+    /// Versions on their pacticipant's main branch.
+    MainBranch,
+    /// Versions currently deployed, to this environment if given.
+    Deployed(Option<String>),
+    /// Versions released and still supported, in this environment if given.
+    Released(Option<String>),
+    /// Either of the last two.
+    DeployedOrReleased(Option<String>),
+    /// These versions.
+    Ids(Vec<i64>),
+}
+
+/// A selection of pact publications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationQuery {
+    /// Only this provider.
+    pub provider_id: Option<i64>,
+    /// Only this consumer.
+    pub consumer_id: Option<i64>,
+    /// Only these consumer versions.
+    pub versions: ConsumerVersions,
+    /// Only the latest selected version per consumer and provider.
+    pub latest: bool,
+    /// Only publications created at or after this time (text in the stored form).
+    pub created_since: Option<String>,
+}
+
+impl PublicationQuery {
+    /// Every publication.
+    pub fn all() -> Self {
+        PublicationQuery {
+            provider_id: None,
+            consumer_id: None,
+            versions: ConsumerVersions::All,
+            latest: false,
+            created_since: None,
+        }
+    }
+
+    /// Every publication for `provider_id`.
+    pub fn for_provider(provider_id: i64) -> Self {
+        PublicationQuery {
+            provider_id: Some(provider_id),
+            consumer_id: None,
+            versions: ConsumerVersions::All,
+            latest: false,
+            created_since: None,
+        }
+    }
+
+    /// Restricts to these consumer versions.
+    pub fn versions(mut self, versions: ConsumerVersions) -> Self {
+        self.versions = versions;
+        self
+    }
+
+    /// Restricts to the latest per consumer and provider.
+    pub fn latest(mut self, latest: bool) -> Self {
+        self.latest = latest;
+        self
+    }
+
+    /// Restricts to one consumer.
+    pub fn consumer(mut self, consumer_id: Option<i64>) -> Self {
+        self.consumer_id = consumer_id;
+        self
+    }
+}
+
+/// The condition on the consumer version of publication alias `a`, with placeholders bound once.
+fn version_condition(versions: &ConsumerVersions, placeholders: &[String], a: &str) -> String {
+    let env = |alias: &str, table: &str, current: &str| -> String {
+        match placeholders.first() {
+            Some(p) => format!(
+                "EXISTS (SELECT 1 FROM {table} {alias} JOIN environments e ON e.id = {alias}.environment_id \
+                 WHERE {alias}.version_id = {a}.consumer_version_id AND {alias}.{current} IS NULL AND e.name = {p})"
+            ),
+            None => format!(
+                "EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.version_id = {a}.consumer_version_id AND {alias}.{current} IS NULL)"
+            ),
+        }
+    };
+    let first = placeholders.first().map(String::as_str).unwrap_or("NULL");
+    match versions {
+        ConsumerVersions::All => "1 = 1".into(),
+        ConsumerVersions::Tag(_) => {
+            format!("EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = {a}.consumer_version_id AND tg.name = {first})")
+        }
+        ConsumerVersions::Untagged => {
+            format!("NOT EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = {a}.consumer_version_id)")
+        }
+        ConsumerVersions::Branch(_) => format!(
+            "EXISTS (SELECT 1 FROM branch_versions bv JOIN branches br ON br.id = bv.branch_id \
+             WHERE bv.version_id = {a}.consumer_version_id AND br.name = {first})"
+        ),
+        ConsumerVersions::MainBranch => format!(
+            "EXISTS (SELECT 1 FROM branch_versions bv JOIN branches br ON br.id = bv.branch_id \
+             JOIN pacticipants mp ON mp.id = br.pacticipant_id \
+             WHERE bv.version_id = {a}.consumer_version_id AND br.name = mp.main_branch)"
+        ),
+        ConsumerVersions::Deployed(_) => env("dv", "deployed_versions", "undeployed_at"),
+        ConsumerVersions::Released(_) => env("rv", "released_versions", "support_ended_at"),
+        ConsumerVersions::DeployedOrReleased(_) => format!(
+            "({} OR {})",
+            env("dv", "deployed_versions", "undeployed_at"),
+            env("rv", "released_versions", "support_ended_at")
+        ),
+        ConsumerVersions::Ids(_) => format!("{a}.consumer_version_id IN ({})", placeholders.join(", ")),
+    }
+}
+
+/// The publications a query selects, by consumer name, then newest consumer version first.
+pub async fn publications(conn: &mut Conn, query: &PublicationQuery) -> StorageResult<Vec<PactPublication>> {
+    let mut args = Args::default();
+    let placeholders: Vec<String> = match &query.versions {
+        ConsumerVersions::Tag(name) | ConsumerVersions::Branch(name) => vec![args.text(name)],
+        ConsumerVersions::Deployed(Some(env))
+        | ConsumerVersions::Released(Some(env))
+        | ConsumerVersions::DeployedOrReleased(Some(env)) => vec![args.text(env)],
+        ConsumerVersions::Ids(ids) => {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            ids.iter().map(|id| args.int(*id)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut conditions = vec![version_condition(&query.versions, &placeholders, "pp")];
+    if let Some(provider_id) = query.provider_id {
+        conditions.push(format!("pp.provider_id = {}", args.int(provider_id)));
+    }
+    if let Some(consumer_id) = query.consumer_id {
+        conditions.push(format!("pp.consumer_id = {}", args.int(consumer_id)));
+    }
+    if let Some(since) = &query.created_since {
+        conditions.push(format!("pp.created_at >= {}", args.text(since)));
+    }
+    if query.latest {
+        conditions.push(format!(
+            "pp.consumer_version_id = (SELECT MAX(pp2.consumer_version_id) FROM pact_publications pp2 \
+             WHERE pp2.provider_id = pp.provider_id AND pp2.consumer_id = pp.consumer_id AND {})",
+            version_condition(&query.versions, &placeholders, "pp2")
+        ));
+    }
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} ORDER BY c.name, pr.name, pp.consumer_version_id DESC",
+        PactPublication::COLUMNS,
+        PactPublication::FROM,
+        conditions.join(" AND ")
+    );
+    let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(PactPublication::from_row).collect()
+}
+
+/// For each branch of each consumer of the provider, the publication of the branch's latest
+/// version that has a pact with the provider; with the branch name.
+pub async fn branch_heads(
+    conn: &mut Conn,
+    provider_id: i64,
+) -> StorageResult<Vec<(PactPublication, String)>> {
+    heads(conn, provider_id, HeadKind::Branch).await
+}
+
+/// For each tag of each consumer of the provider, the publication of the latest version with
+/// that tag that has a pact with the provider; with the tag name.
+pub async fn tag_heads(conn: &mut Conn, provider_id: i64) -> StorageResult<Vec<(PactPublication, String)>> {
+    heads(conn, provider_id, HeadKind::Tag).await
+}
+
+enum HeadKind {
+    Branch,
+    Tag,
+}
+
+async fn heads(
+    conn: &mut Conn,
+    provider_id: i64,
+    kind: HeadKind,
+) -> StorageResult<Vec<(PactPublication, String)>> {
+    let (join, head) = match kind {
+        HeadKind::Branch => (
+            "JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id JOIN branches br ON br.id = bv.branch_id",
+            "pp.consumer_version_id = (SELECT MAX(pp2.consumer_version_id) FROM pact_publications pp2 \
+             JOIN branch_versions bv2 ON bv2.version_id = pp2.consumer_version_id \
+             WHERE bv2.branch_id = br.id AND pp2.provider_id = pp.provider_id)",
+        ),
+        HeadKind::Tag => (
+            "JOIN tags br ON br.version_id = pp.consumer_version_id",
+            "pp.consumer_version_id = (SELECT MAX(pp2.consumer_version_id) FROM pact_publications pp2 \
+             JOIN tags t2 ON t2.version_id = pp2.consumer_version_id \
+             WHERE t2.name = br.name AND pp2.consumer_id = pp.consumer_id AND pp2.provider_id = pp.provider_id)",
+        ),
+    };
+    let sql = format!(
+        "SELECT {}, br.name AS head_name FROM {} {join} WHERE pp.provider_id = $1 AND {head} \
+         ORDER BY c.name, pp.consumer_version_id",
+        PactPublication::COLUMNS,
+        PactPublication::FROM
+    );
+    let rows = sqlx::query(&sql).bind(provider_id).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| Ok((PactPublication::from_row(row)?, row.try_get::<String, _>("head_name")?)))
+        .collect()
+}
+
+/// Every publication of every pair whose consumer version is the latest with a pact for that
+/// pair (`GET /pacts/latest`).
+pub async fn latest_of_every_pair(conn: &mut Conn) -> StorageResult<Vec<PactPublication>> {
+    publications(conn, &PublicationQuery::all().latest(true)).await
+}
+
+/// The publications whose content is `pact_version_id`, newest consumer version first.
+pub async fn publications_of_content(
+    conn: &mut Conn,
+    pact_version_id: i64,
+) -> StorageResult<Vec<PactPublication>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE pp.pact_version_id = $1 ORDER BY pp.consumer_version_id DESC",
+        PactPublication::COLUMNS,
+        PactPublication::FROM
+    );
+    let rows = sqlx::query(&sql).bind(pact_version_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(PactPublication::from_row).collect()
+}

@@ -1,0 +1,188 @@
+//! Verification results, and the questions pending/WIP status asks of them.
+
+use super::{now, Conn, StorageError, StorageResult, Verification};
+
+/// A verification result to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVerification {
+    /// The verified content.
+    pub pact_version_id: i64,
+    /// The provider version that verified it.
+    pub provider_version_id: i64,
+    /// Whether it passed.
+    pub success: bool,
+    /// The CI build.
+    pub build_url: Option<String>,
+    /// `testResults` as JSON text.
+    pub test_results: Option<String>,
+    /// `verifiedBy` as JSON text.
+    pub verified_by: Option<String>,
+    /// Pending status from the pact URL's metadata.
+    pub pending: Option<bool>,
+    /// WIP status from the pact URL's metadata.
+    pub wip: bool,
+    /// The selectors from the pact URL's metadata, as JSON text.
+    pub consumer_version_selectors: Option<String>,
+}
+
+/// Stores a verification result; its id is the verification number.
+pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Verification> {
+    let row = sqlx::query(
+        "INSERT INTO verifications (pact_version_id, provider_version_id, success, build_url, test_results, \
+         verified_by, pending, wip, consumer_version_selectors, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(new.pact_version_id)
+    .bind(new.provider_version_id)
+    .bind(i64::from(new.success))
+    .bind(new.build_url.as_deref())
+    .bind(new.test_results.as_deref())
+    .bind(new.verified_by.as_deref())
+    .bind(new.pending.map(i64::from))
+    .bind(i64::from(new.wip))
+    .bind(new.consumer_version_selectors.as_deref())
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    find(conn, id)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("verification {id} vanished after insert")))
+}
+
+/// The verification with this number.
+pub async fn find(conn: &mut Conn, id: i64) -> StorageResult<Option<Verification>> {
+    let sql = format!("SELECT {} FROM {} WHERE ve.id = $1", Verification::COLUMNS, Verification::FROM);
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Verification::from_row).transpose()
+}
+
+/// The latest verification of this content.
+pub async fn latest_for_pact_version(
+    conn: &mut Conn,
+    pact_version_id: i64,
+) -> StorageResult<Option<Verification>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE ve.pact_version_id = $1 ORDER BY ve.id DESC LIMIT 1",
+        Verification::COLUMNS,
+        Verification::FROM
+    );
+    let row = sqlx::query(&sql).bind(pact_version_id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Verification::from_row).transpose()
+}
+
+/// The latest verification of each content a consumer version has published, newest first.
+pub async fn latest_for_consumer_version(
+    conn: &mut Conn,
+    consumer_version_id: i64,
+) -> StorageResult<Vec<Verification>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE ve.id IN (SELECT MAX(v2.id) FROM verifications v2 \
+         JOIN pact_publications pp ON pp.pact_version_id = v2.pact_version_id \
+         WHERE pp.consumer_version_id = $1 GROUP BY v2.pact_version_id) ORDER BY ve.id DESC",
+        Verification::COLUMNS,
+        Verification::FROM
+    );
+    let rows = sqlx::query(&sql).bind(consumer_version_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(Verification::from_row).collect()
+}
+
+/// Whether this content was ever verified successfully (by any provider version).
+pub async fn any_success(conn: &mut Conn, pact_version_id: i64) -> StorageResult<bool> {
+    let row = sqlx::query("SELECT 1 FROM verifications WHERE pact_version_id = $1 AND success = 1 LIMIT 1")
+        .bind(pact_version_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Whether a provider version on `branch` verified this content successfully.
+pub async fn any_success_on_branch(
+    conn: &mut Conn,
+    pact_version_id: i64,
+    branch: &str,
+) -> StorageResult<bool> {
+    let row = sqlx::query(
+        "SELECT 1 FROM verifications ve JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
+         JOIN branches b ON b.id = bv.branch_id \
+         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND b.name = $2 LIMIT 1",
+    )
+    .bind(pact_version_id)
+    .bind(branch)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Whether a provider version on another branch than `branch` verified this content
+/// successfully before the provider's `branch` was created (any time, if it does not exist yet).
+/// This is how a new provider branch inherits what its parent already verified.
+pub async fn any_success_from_other_branch_before(
+    conn: &mut Conn,
+    pact_version_id: i64,
+    provider_id: i64,
+    branch: &str,
+) -> StorageResult<bool> {
+    let created: Option<String> =
+        sqlx::query_scalar("SELECT created_at FROM branches WHERE pacticipant_id = $1 AND name = $2")
+            .bind(provider_id)
+            .bind(branch)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let mut sql = String::from(
+        "SELECT 1 FROM verifications ve JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
+         JOIN branches b ON b.id = bv.branch_id \
+         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND b.name <> $2",
+    );
+    if created.is_some() {
+        sql.push_str(" AND ve.created_at < $3");
+    }
+    sql.push_str(" LIMIT 1");
+    let mut query = sqlx::query(&sql).bind(pact_version_id).bind(branch);
+    if let Some(created) = &created {
+        query = query.bind(created.as_str());
+    }
+    Ok(query.fetch_optional(&mut *conn).await?.is_some())
+}
+
+/// Whether a provider version tagged `tag` verified this content successfully, or one with
+/// another tag did before the provider first used `tag`.
+pub async fn any_success_for_tag(
+    conn: &mut Conn,
+    pact_version_id: i64,
+    provider_id: i64,
+    tag: &str,
+) -> StorageResult<bool> {
+    let with_tag = sqlx::query(
+        "SELECT 1 FROM verifications ve JOIN tags t ON t.version_id = ve.provider_version_id \
+         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND t.name = $2 LIMIT 1",
+    )
+    .bind(pact_version_id)
+    .bind(tag)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if with_tag.is_some() {
+        return Ok(true);
+    }
+    let first_used: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(t.created_at) FROM tags t JOIN versions v ON v.id = t.version_id \
+         WHERE v.pacticipant_id = $1 AND t.name = $2",
+    )
+    .bind(provider_id)
+    .bind(tag)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut sql = String::from(
+        "SELECT 1 FROM verifications ve JOIN tags t ON t.version_id = ve.provider_version_id \
+         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND t.name <> $2",
+    );
+    if first_used.is_some() {
+        sql.push_str(" AND ve.created_at < $3");
+    }
+    sql.push_str(" LIMIT 1");
+    let mut query = sqlx::query(&sql).bind(pact_version_id).bind(tag);
+    if let Some(first) = &first_used {
+        query = query.bind(first.as_str());
+    }
+    Ok(query.fetch_optional(&mut *conn).await?.is_some())
+}
