@@ -94,25 +94,36 @@ impl Broker {
     }
 }
 
-/// Resolves on SIGTERM or Ctrl-C (SIGINT).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when
+/// this is called, not when the future is first polled, so that a signal sent as soon as the
+/// broker says it listens is not lost (or fatal).
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => tracing::info!("SIGTERM: shutting down"),
+                        _ = interrupt.recv() => tracing::info!("SIGINT: shutting down"),
+                    }
+                }
+                _ => {
+                    tracing::warn!("cannot install signal handlers; stop the broker with SIGKILL");
+                    std::future::pending::<()>().await
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
-        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C: shutting down");
+        }
     }
 }
 
@@ -125,11 +136,12 @@ pub async fn shutdown_signal() {
 pub async fn run(config: Config, host: &str, port: u16) -> Result<(), ServerError> {
     let database = config.database.display();
     let broker = Broker::bind(config, host, port).await?;
+    let shutdown = shutdown_signal();
     let url = broker.url();
     tracing::info!(%url, %database, "pact-broker ready");
     println!("listening on {url}");
     let _ = std::io::stdout().flush();
-    broker.serve(shutdown_signal()).await?;
+    broker.serve(shutdown).await?;
     tracing::info!("pact-broker stopped");
     Ok(())
 }
