@@ -74,9 +74,10 @@ impl Broker {
         self.state.listen_base.as_str().to_string()
     }
 
-    /// The state, to install an event sink before serving.
-    pub fn state_mut(&mut self) -> &mut AppState {
-        &mut self.state
+    /// Installs the sink that receives events after their writes committed.
+    pub fn with_events(mut self, events: std::sync::Arc<dyn crate::events::EventSink>) -> Self {
+        self.state = self.state.with_events(events);
+        self
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish and closes the
