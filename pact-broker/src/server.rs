@@ -48,7 +48,7 @@ impl Broker {
     ///
     /// The database cannot be opened, or the address cannot be bound.
     pub async fn bind(config: Config, host: &str, port: u16) -> Result<Self, ServerError> {
-        let storage = Storage::connect(&config.database, config.database_max_connections).await?;
+        let storage = Storage::connect(&config.database, config.connect).await?;
         let listener = TcpListener::bind((host, port))
             .await
             .map_err(|source| ServerError::Bind { address: format!("{host}:{port}"), source })?;
