@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::hal::{BaseUrl, BaseUrlError};
-use crate::storage::DatabaseUrl;
+use crate::storage::{ConnectOptions, DatabaseUrl, SqliteSync};
 
 /// Default request body limit: 10 MiB (a publish carries base64, a third larger than the pact).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -35,6 +35,10 @@ pub struct Args {
     /// Maximum number of database connections (PostgreSQL; SQLite uses one writer and this many readers).
     #[arg(long, env = "PACT_BROKER_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+    /// SQLite durability: `full` flushes every commit to the disk; `normal` survives a crash or
+    /// kill of the broker but may lose the latest writes on a power cut, and is faster.
+    #[arg(long, env = "PACT_BROKER_SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSync::Full)]
+    pub sqlite_synchronous: SqliteSync,
     /// User allowed to read and write (turns basic auth on, with its password).
     #[arg(long, env = "PACT_BROKER_BASIC_AUTH_USERNAME", requires = "basic_auth_password")]
     pub basic_auth_username: Option<String>,
@@ -77,8 +81,8 @@ pub struct Args {
 pub struct Config {
     /// Where the data lives.
     pub database: DatabaseUrl,
-    /// Maximum number of database connections.
-    pub database_max_connections: u32,
+    /// Pool size and SQLite durability.
+    pub connect: ConnectOptions,
     /// Who may do what.
     pub auth: AuthConfig,
     /// The base of every href, when configured.
@@ -95,7 +99,7 @@ impl Config {
     pub fn new(database: DatabaseUrl) -> Self {
         Config {
             database,
-            database_max_connections: 10,
+            connect: ConnectOptions::default(),
             auth: AuthConfig::default(),
             public_url: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -161,7 +165,10 @@ impl Args {
             };
         Ok(Config {
             database,
-            database_max_connections: self.database_max_connections.max(1),
+            connect: ConnectOptions {
+                max_connections: self.database_max_connections.max(1),
+                sqlite_sync: self.sqlite_synchronous,
+            },
             auth: AuthConfig {
                 write: pair(
                     &self.basic_auth_username,

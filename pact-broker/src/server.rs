@@ -48,7 +48,7 @@ impl Broker {
     ///
     /// The database cannot be opened, or the address cannot be bound.
     pub async fn bind(config: Config, host: &str, port: u16) -> Result<Self, ServerError> {
-        let storage = Storage::connect(&config.database, config.database_max_connections).await?;
+        let storage = Storage::connect(&config.database, config.connect).await?;
         let listener = TcpListener::bind((host, port))
             .await
             .map_err(|source| ServerError::Bind { address: format!("{host}:{port}"), source })?;
@@ -74,9 +74,10 @@ impl Broker {
         self.state.listen_base.as_str().to_string()
     }
 
-    /// The state, to install an event sink before serving.
-    pub fn state_mut(&mut self) -> &mut AppState {
-        &mut self.state
+    /// Installs the sink that receives events after their writes committed.
+    pub fn with_events(mut self, events: std::sync::Arc<dyn crate::events::EventSink>) -> Self {
+        self.state = self.state.with_events(events);
+        self
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish and closes the
@@ -94,25 +95,36 @@ impl Broker {
     }
 }
 
-/// Resolves on SIGTERM or Ctrl-C (SIGINT).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when
+/// this is called, not when the future is first polled, so that a signal sent as soon as the
+/// broker says it listens is not lost (or fatal).
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => tracing::info!("SIGTERM: shutting down"),
+                        _ = interrupt.recv() => tracing::info!("SIGINT: shutting down"),
+                    }
+                }
+                _ => {
+                    tracing::warn!("cannot install signal handlers; stop the broker with SIGKILL");
+                    std::future::pending::<()>().await
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
-        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C: shutting down");
+        }
     }
 }
 
@@ -125,11 +137,12 @@ pub async fn shutdown_signal() {
 pub async fn run(config: Config, host: &str, port: u16) -> Result<(), ServerError> {
     let database = config.database.display();
     let broker = Broker::bind(config, host, port).await?;
+    let shutdown = shutdown_signal();
     let url = broker.url();
     tracing::info!(%url, %database, "pact-broker ready");
     println!("listening on {url}");
     let _ = std::io::stdout().flush();
-    broker.serve(shutdown_signal()).await?;
+    broker.serve(shutdown).await?;
     tracing::info!("pact-broker stopped");
     Ok(())
 }

@@ -20,8 +20,19 @@ const KILL_AFTER: usize = 12;
 on_both_backends!(acknowledged_publishes_survive_a_kill_9);
 
 async fn acknowledged_publishes_survive_a_kill_9(backend: Backend) {
+    kill_during_publishes(backend, &[]).await;
+}
+
+/// `--sqlite-synchronous normal` gives up durability across power cuts, not across a crash or
+/// kill of the broker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_normal_sqlite_synchronous_acknowledged_publishes_survive_a_kill_9_too() {
+    kill_during_publishes(Backend::Sqlite, &["--sqlite-synchronous", "normal"]).await;
+}
+
+async fn kill_during_publishes(backend: Backend, args: &[&str]) {
     let db = fresh_database(backend).await;
-    let mut broker = Broker::start(&db, &[]);
+    let mut broker = Broker::start(&db, args);
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let count = Arc::new(AtomicUsize::new(0));
@@ -61,7 +72,7 @@ async fn acknowledged_publishes_survive_a_kill_9(backend: Backend) {
         "the kill came after every publish: raise PUBLISHES or lower KILL_AFTER"
     );
 
-    let broker = Broker::start(&db, &[]);
+    let broker = Broker::start(&db, args);
     let client = Client::new();
     let mut present = 0;
     for i in 0..PUBLISHES {

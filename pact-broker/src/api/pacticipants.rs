@@ -156,7 +156,7 @@ pub async fn list(State(state): State<AppState>, base: BaseUrl, uri: Uri) -> Api
     })))
 }
 
-fn fields_from(body: &Value, replace_missing: bool) -> ApiResult<(Option<String>, PacticipantFields)> {
+fn fields_from(body: &Value) -> ApiResult<(Option<String>, PacticipantFields)> {
     let Some(object) = body.as_object() else {
         return Err(ApiError::field("base", "expected a JSON object"));
     };
@@ -184,7 +184,6 @@ fn fields_from(body: &Value, replace_missing: bool) -> ApiResult<(Option<String>
             errors.insert("mainBranch".into(), json!([e]));
         }
     }
-    let _ = replace_missing;
     if errors.is_empty() {
         Ok((name, fields))
     } else {
@@ -198,7 +197,7 @@ pub async fn create(
     base: BaseUrl,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Hal> {
-    let (name, fields) = fields_from(&body, false)?;
+    let (name, fields) = fields_from(&body)?;
     let Some(name) = name else { return Err(ApiError::field("name", "is missing")) };
     check_names(&[("name", &name)])?;
     let mut tx = state.storage.write().await?;
@@ -228,7 +227,7 @@ pub async fn find(conn: &mut Conn, name: &str) -> ApiResult<Pacticipant> {
 
 async fn write(state: AppState, base: BaseUrl, name: String, body: Value, replace: bool) -> ApiResult<Hal> {
     check_names(&[("pacticipant", &name)])?;
-    let (body_name, fields) = fields_from(&body, replace)?;
+    let (body_name, fields) = fields_from(&body)?;
     if let Some(body_name) = body_name {
         if body_name != name {
             return Err(ApiError::field("name", format!("does not match the name in the path ({name:?})")));

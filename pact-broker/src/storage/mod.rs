@@ -8,8 +8,9 @@
 //! Every write goes through one transaction ([`Storage::write`]), committed before the
 //! response is sent: an acknowledged write survives a `kill -9` of the broker. On SQLite
 //! writes go through a single connection (SQLite has one writer at a time anyway, and a
-//! single writer never meets `SQLITE_BUSY`), with `synchronous = FULL`; reads use a pool of
-//! their own, which WAL lets run beside the writer. On PostgreSQL one pool serves both, and
+//! single writer never meets `SQLITE_BUSY`), with `synchronous = FULL` by default (see
+//! [`SqliteSync`] for the faster `NORMAL`); reads use a pool of their own, which WAL lets run
+//! beside the writer. On PostgreSQL one pool serves both, and
 //! the server keeps nothing in memory that another replica would need.
 //!
 //! The repositories, one module per table family, take a `&mut AnyConnection`, so that a
@@ -106,6 +107,42 @@ fn redact(text: &str) -> String {
     }
 }
 
+/// How an SQLite commit reaches the disk (`PRAGMA synchronous`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SqliteSync {
+    /// Every commit is flushed to the disk before it is acknowledged: nothing acknowledged is
+    /// lost, even on a power cut (an fsync per write).
+    #[default]
+    Full,
+    /// Commits are flushed at checkpoints only: nothing acknowledged is lost when the broker
+    /// crashes or is killed, but a power cut or an OS crash may lose the latest writes. Faster.
+    Normal,
+}
+
+impl SqliteSync {
+    fn pragma(self) -> &'static str {
+        match self {
+            SqliteSync::Full => "FULL",
+            SqliteSync::Normal => "NORMAL",
+        }
+    }
+}
+
+/// Connection settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// PostgreSQL: the pool size. SQLite: the number of reader connections (there is one writer).
+    pub max_connections: u32,
+    /// SQLite's durability setting.
+    pub sqlite_sync: SqliteSync,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions { max_connections: 10, sqlite_sync: SqliteSync::Full }
+    }
+}
+
 /// Which database a [`Storage`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -174,7 +211,8 @@ impl Storage {
     /// # Errors
     ///
     /// The database cannot be opened or migrated.
-    pub async fn connect(database: &DatabaseUrl, max_connections: u32) -> StorageResult<Self> {
+    pub async fn connect(database: &DatabaseUrl, options: ConnectOptions) -> StorageResult<Self> {
+        let max_connections = options.max_connections;
         sqlx::any::install_default_drivers();
         let what = database.display();
         let connect_error = |source| StorageError::Connect { what: what.clone(), source };
@@ -189,22 +227,26 @@ impl Storage {
                     }
                 }
                 let url = sqlite_url(path);
-                let options = AnyConnectOptions::from_str(&url).map_err(connect_error)?;
+                let connect_options = AnyConnectOptions::from_str(&url).map_err(connect_error)?;
+                let pragmas: &'static str = match options.sqlite_sync {
+                    SqliteSync::Full => {
+                        "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON;"
+                    }
+                    SqliteSync::Normal => {
+                        "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON;"
+                    }
+                };
+                tracing::debug!(synchronous = options.sqlite_sync.pragma(), "SQLite durability");
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .min_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                            )
-                            .await
-                            .map(|_| ())
-                        })
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) })
                     })
-                    .connect_with(options.clone())
+                    .connect_with(connect_options.clone())
                     .await
                     .map_err(connect_error)?;
                 let read = AnyPoolOptions::new()
@@ -217,15 +259,15 @@ impl Storage {
                                 .map(|_| ())
                         })
                     })
-                    .connect_lazy_with(options);
+                    .connect_lazy_with(connect_options);
                 Storage { read, write, backend: Backend::Sqlite }
             }
             DatabaseUrl::Postgres(url) => {
-                let options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
+                let connect_options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options)
+                    .connect_with(connect_options)
                     .await
                     .map_err(connect_error)?;
                 Storage { read: pool.clone(), write: pool, backend: Backend::Postgres }
