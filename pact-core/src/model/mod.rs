@@ -7,10 +7,12 @@
 //! and a deterministic layout: the same pact always gives the same bytes.
 
 mod body;
+mod bounded;
 mod error;
 pub(crate) mod http;
 mod interaction;
 pub(crate) mod json;
+mod lint;
 mod pact;
 pub(crate) mod path;
 mod regex;
@@ -23,6 +25,7 @@ pub use interaction::{
     HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction, ProviderState,
     SyncMessageInteraction,
 };
+pub use lint::ReadWarning;
 pub use pact::{Pact, ReadOptions, SpecVersion};
 pub use path::{PathExpr, PathToken, Segment};
 pub use regex::{PactRegex, RegexError};
