@@ -138,6 +138,9 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
     let mut in_class = false;
     // Whether the last thing written was a quantifier, so that a `+` after it is possessive.
     let mut prev_quantifier = false;
+    // Open groups: a `)` closing none would close the group the pattern is wrapped in, turning
+    // `a)|(b` into a pattern that matches any text starting with `a`.
+    let mut depth = 0usize;
     while i < chars.len() {
         let c = chars[i];
         let was_quantifier = std::mem::replace(&mut prev_quantifier, false);
@@ -222,7 +225,9 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
                     i += rest[..end + 2].chars().count();
                     continue;
                 }
-                out.push_str(r"\[");
+                // Otherwise a nested class, as below (`[[:alp]` is not a POSIX class, and
+                // escaping the `[` would turn an invalid pattern into a valid one).
+                out.push('[');
                 i += 1;
                 continue;
             }
@@ -246,9 +251,14 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
                 if after.starts_with('>') {
                     return Err(fail("uses an atomic group (?>...), which the engine cannot run"));
                 }
+                depth += 1;
                 out.push('(');
                 i += 1;
                 continue;
+            }
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth = depth.checked_sub(1).ok_or_else(|| fail("has a ) that closes no group"))?;
             }
             '{' if !in_class && chars.get(i + 1) == Some(&',') => {
                 // Ruby's `{,n}`.
@@ -359,6 +369,10 @@ mod tests {
             (r"\Ga", "\\G"),
             (r"(", "does not compile"),
             (r"\p{javaLowerCase}", "Java-only"),
+            // Invalid patterns that the translation once made valid (the fuzz targets check this).
+            (r"a)|(b", "closes no group"),
+            (r"(a))(", "closes no group"),
+            ("[[:alp]c+", "does not compile"),
         ] {
             let err = PactRegex::new(pattern).unwrap_err();
             assert!(err.to_string().contains(why), "{pattern}: {err}");
