@@ -64,9 +64,16 @@ struct VerifyArgs {
     /// A header added to every request, as "Name: value" or NAME=VALUE (repeatable).
     #[arg(long, short = 'H', value_name = "HEADER")]
     header: Vec<String>,
-    /// Timeout of each request and state-change call, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    /// Timeout of each request and state-change call, in milliseconds (1 to 600000).
+    #[arg(long, value_name = "MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
     request_timeout: u64,
+    /// Follow the provider's redirects (only within its scheme, host and port). Off by default:
+    /// a provider answering 302 does not pass a pact that expects 200.
+    #[arg(long)]
+    follow_redirects: bool,
+    /// The largest response body read from the provider: bytes, or with a unit (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    max_response_size: u64,
     /// Also write the report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -154,6 +161,45 @@ fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<regex::Regex>, F
         .transpose()
 }
 
+/// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `K`, `M`, `G`, `KB`, `MB`, `GB`, all powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a size such as 64MiB"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        other => return Err(format!("unknown unit {other:?} (use KiB, MiB or GiB)")),
+    };
+    let bytes = number.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))?;
+    if bytes == 0 {
+        return Err("the size must be at least 1 byte".into());
+    }
+    Ok(bytes)
+}
+
+/// A report file must be writable before the run starts, not found unwritable after it. The
+/// file is not changed: when it does not exist yet, it is created and removed again.
+fn check_report_path(flag: &str, path: &std::path::Path) -> Result<(), Failure> {
+    let fail = |why: String| Failure::config(format!("{flag} {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(fail("is a directory".into()));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| fail(format!("cannot be written ({e})")))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 fn parse_header(text: &str) -> Result<(String, String), Failure> {
     // The first separator splits: a name holds neither, a value may hold both.
     let (name, value) = text.find([':', '=']).map(|at| (&text[..at], &text[at + 1..])).ok_or_else(|| {
@@ -178,14 +224,24 @@ fn parse_header(text: &str) -> Result<(String, String), Failure> {
 }
 
 async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
-    let timeout = Duration::from_millis(args.request_timeout.max(1));
+    if let Some(path) = &args.json {
+        check_report_path("--json", path)?;
+    }
+    if let Some(path) = &args.junit {
+        check_report_path("--junit", path)?;
+    }
+    let timeout = Duration::from_millis(args.request_timeout);
     let filter = Filter {
         description: regex("--filter-description", &args.filter_description)?,
         state: regex("--filter-state", &args.filter_state)?,
         no_state: args.filter_no_state,
         consumers: args.filter_consumer.clone(),
     };
-    let mut verifier = Verifier::http(&args.provider_base_url)?.timeout(timeout).filter(filter);
+    let mut verifier = Verifier::http(&args.provider_base_url)?
+        .timeout(timeout)
+        .filter(filter)
+        .follow_redirects(args.follow_redirects)
+        .max_response_bytes(args.max_response_size);
     for source in &args.pact_urls {
         verifier = verifier.pact(PactSource::parse(source));
     }
@@ -225,7 +281,19 @@ async fn verify(args: VerifyArgs) -> Result<u8, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_header;
+    use super::{parse_header, parse_size};
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(parse_size("99999999999999GiB").unwrap_err().contains("too large"));
+        assert!(parse_size("MiB").is_err());
+    }
 
     fn parsed(text: &str) -> (String, String) {
         parse_header(text).unwrap_or_else(|f| panic!("{text}: {}", f.message))

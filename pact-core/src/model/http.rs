@@ -304,6 +304,7 @@ pub(crate) fn is_header_value(s: &str) -> bool {
 }
 
 /// A header value with each folded line break (and the spaces around it) replaced by one space.
+#[cfg_attr(not(feature = "verifier"), allow(dead_code))]
 pub(crate) fn unfold(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains(['\r', '\n']) {
         return s.into();

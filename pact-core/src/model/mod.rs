@@ -20,12 +20,14 @@ mod rules;
 
 pub use body::{Body, Content, ContentKind, Data};
 pub use error::{Error, Result};
+pub(crate) use http::unfold;
 pub use http::{decode, encode, parse_query_string, query_to_string, Headers, Query, Request, Response};
 pub use interaction::{
     HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction, ProviderState,
     SyncMessageInteraction,
 };
 pub use lint::ReadWarning;
+pub(crate) use pact::human_size;
 pub use pact::{Pact, ReadOptions, SpecVersion};
 pub use path::{PathExpr, PathToken, Segment};
 pub use regex::{PactRegex, RegexError};

@@ -4,7 +4,11 @@
 use crate::model::ProviderState;
 use crate::provider::{Action, Injected, StateCall, StateRegistry};
 
-use super::target::{describe_reqwest, BoxFuture};
+use super::fetch::{describe_reqwest, read_capped};
+use super::target::BoxFuture;
+
+/// The largest answer a state-change call may give: it is a JSON object of values to inject.
+const MAX_STATE_ANSWER_BYTES: u64 = 4 << 20;
 
 /// Brings provider states about.
 pub trait StateSetup: Send + Sync {
@@ -30,8 +34,11 @@ pub trait StateSetup: Send + Sync {
 }
 
 /// A provider's state-change URL, called with `POST` and the union of both protocols' bodies.
+///
+/// The URL is parsed and checked once; redirects are not followed (a state-change route that
+/// redirects is an error, not a silent success), and answers over 4 MiB are refused.
 pub struct HttpStates {
-    url: String,
+    url: reqwest::Url,
     client: reqwest::Client,
     teardown: bool,
 }
@@ -41,12 +48,14 @@ impl HttpStates {
     /// the Ruby verifier know no teardown and would take one for a setup, so it is off by
     /// default on the command line.)
     pub fn new(url: &str, teardown: bool) -> Result<Self, String> {
+        let url = super::url::parse_http_url(url, "the state-change URL")?;
         let client = reqwest::Client::builder()
             .no_proxy()
             .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(HttpStates { url: url.to_string(), client, teardown })
+        Ok(HttpStates { url, client, teardown })
     }
 }
 
@@ -60,9 +69,16 @@ impl StateSetup for HttpStates {
         Box::pin(async move {
             let body = StateCall::body(&state.name, &state.params, action, consumer);
             let fail = |e: reqwest::Error| format!("POST {} failed: {}", self.url, describe_reqwest(&e));
-            let response = self.client.post(&self.url).json(&body).send().await.map_err(fail)?;
+            let response = self.client.post(self.url.clone()).json(&body).send().await.map_err(fail)?;
             let status = response.status();
-            let bytes = response.bytes().await.map_err(fail)?;
+            let what = format!("the answer of POST {}", self.url);
+            let bytes = read_capped(
+                response,
+                MAX_STATE_ANSWER_BYTES,
+                &what,
+                "a state-change answer holds values to inject",
+            )
+            .await?;
             if !status.is_success() {
                 let text = String::from_utf8_lossy(&bytes);
                 let text: String = text.chars().take(300).collect();
