@@ -20,6 +20,7 @@ mod rules;
 
 pub use body::{Body, Content, ContentKind, Data};
 pub use error::{Error, Result};
+#[cfg(feature = "verifier")]
 pub(crate) use http::unfold;
 pub use http::{decode, encode, parse_query_string, query_to_string, Headers, Query, Request, Response};
 pub use interaction::{
@@ -27,6 +28,7 @@ pub use interaction::{
     SyncMessageInteraction,
 };
 pub use lint::ReadWarning;
+#[cfg(feature = "verifier")]
 pub(crate) use pact::human_size;
 pub use pact::{Pact, ReadOptions, SpecVersion};
 pub use path::{PathExpr, PathToken, Segment};

@@ -81,6 +81,12 @@ pub(crate) fn request_target(request: &Request) -> String {
 /// Fails, rather than sending the request elsewhere, when the path cannot be sent as written
 /// or the URL would not have the base URL's scheme, host and port.
 pub(crate) fn request_url(base: &Url, request: &Request) -> Result<Url, String> {
+    if !(request.path.is_empty() || request.path.starts_with('/')) {
+        return Err(format!(
+            "the path {:?} does not start with \"/\", so the request was not sent",
+            request.path
+        ));
+    }
     let prefix = base.path().trim_end_matches('/');
     let mut path = format!("{prefix}{}", encode_path(&request.path));
     if path.is_empty() {
@@ -138,8 +144,8 @@ mod tests {
         assert_eq!(url("http://h:1", "//evil:2/x").unwrap(), "http://h:1//evil:2/x");
         assert_eq!(url("http://h:1", "/@evil:2/x").unwrap(), "http://h:1/@evil:2/x");
         assert_eq!(url("http://h:1", "/\\\\evil/x").unwrap(), "http://h:1/%5C%5Cevil/x");
-        // The reader refuses paths without a leading slash; the URL builder is safe anyway.
-        assert_eq!(url("http://h:1", "@evil:2/x").unwrap(), "http://h:1/@evil:2/x");
+        // The reader refuses paths without a leading slash, and so does the URL builder.
+        assert!(url("http://h:1", "@evil:2/x").unwrap_err().contains("does not start with \"/\""));
     }
 
     #[test]
