@@ -32,7 +32,7 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-fn body(target: &str) -> fn(&[u8]) -> Result<(), String> {
+fn body(target: &str) -> targets::Body {
     targets::TARGETS.iter().find(|(name, _)| *name == target).map(|(_, f)| *f).unwrap()
 }
 

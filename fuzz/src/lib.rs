@@ -6,12 +6,15 @@
 //! checked-in seed and crash input, then a bounded random run with fixed seeds.
 
 use pact_core::matching::{match_message, match_request, match_response};
-use pact_core::model::{parts, Body, Pact, PactRegex, PathExpr, ReadOptions, Response, SpecVersion};
+use pact_core::model::{parts, Pact, PactRegex, PathExpr, ReadOptions, Response, SpecVersion};
 use pact_core::provider::{Params, StateCall, StateRegistry};
 use serde_json::{json, Value};
 
+/// A target's body: `Err` describes a broken invariant.
+pub type Body = fn(&[u8]) -> Result<(), String>;
+
 /// The targets, by name: the name of each cargo-fuzz binary and of its input folders.
-pub const TARGETS: &[(&str, fn(&[u8]) -> Result<(), String>)] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("pact_reader", pact_reader),
     ("matching_rules", matching_rules),
     ("regex", regex),
@@ -108,7 +111,7 @@ pub fn matching_rules(data: &[u8]) -> Result<(), String> {
             ));
         }
         let mut actual = Response::status(200);
-        actual.body = Body::json(json!({"a": [2, "y", {"b": 1}, []], "c": "x", "d": {}}));
+        actual.body = pact_core::model::Body::json(json!({"a": [2, "y", {"b": 1}, []], "c": "x", "d": {}}));
         for mismatch in match_response(&read, &actual) {
             let _ = mismatch.to_string();
         }
