@@ -26,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use pact_core::provider::Params;
+use pact_core::provider::{optional_param, param, ParamError, Params};
 use pact_core::provider_state;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -207,12 +207,13 @@ fn there_are_users(app: &AppState) {
 }
 
 /// `a user exists` with params `{"name", "admin"}`; returns the user's `name` and `id` for the
-/// verifier to inject.
+/// verifier to inject. A missing or ill-typed parameter is the caller's mistake: the state route
+/// answers 400 naming it.
 #[provider_state("a user exists")]
-fn a_user_exists(app: &AppState, params: &Params) -> Result<Value, String> {
-    let name = params.get("name").and_then(Value::as_str).ok_or("the state needs a \"name\" parameter")?;
-    let admin = params.get("admin").and_then(Value::as_bool).unwrap_or(false);
-    let user = app.insert(name, admin);
+fn a_user_exists(app: &AppState, params: &Params) -> Result<Value, ParamError> {
+    let name: String = param(params, "name")?;
+    let admin: bool = optional_param(params, "admin")?.unwrap_or(false);
+    let user = app.insert(&name, admin);
     Ok(json!({"name": user.name, "id": user.id}))
 }
 

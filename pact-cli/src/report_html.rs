@@ -60,6 +60,13 @@ pub fn render(report: &VerificationReport, pending: &[String]) -> String {
             escape(&pact.provider),
             escape(&pact.source)
         );
+        if !pact.warnings.is_empty() {
+            out.push_str("<ul>\n");
+            for warning in &pact.warnings {
+                let _ = writeln!(out, "<li class=\"pending\">warning: {}</li>", escape(warning));
+            }
+            out.push_str("</ul>\n");
+        }
         out.push_str(
             "<table><tr><th>Provider states</th><th>Description</th><th>Status</th><th>Details</th></tr>\n",
         );
@@ -104,6 +111,7 @@ mod tests {
                 consumer: "C<script>".into(),
                 provider: "P".into(),
                 source: "a.json".into(),
+                warnings: vec!["$.metadata: <unknown> version".into()],
                 interactions: vec![InteractionResult {
                     description: "a <b> request".into(),
                     states: vec![],
@@ -121,5 +129,6 @@ mod tests {
         assert!(page.contains("<td class=\"error\">error</td><td><pre>boom &amp; bust</pre>"));
         assert!(page.contains("<li class=\"pending\">The pact is pending</li>"));
         assert!(page.contains("Pact verification of http://x: <span class=\"failed\">failed</span>"));
+        assert!(page.contains("warning: $.metadata: &lt;unknown&gt; version"));
     }
 }

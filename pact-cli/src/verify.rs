@@ -141,15 +141,23 @@ pub struct VerifyArgs {
     /// A header added to every request, as "Name: value" or NAME=VALUE (repeatable).
     #[arg(long, short = 'H', value_name = "HEADER", help_heading = "Provider")]
     pub header: Vec<String>,
-    /// Timeout of each request and state-change call, in milliseconds.
+    /// Timeout of each request and state-change call, in milliseconds (1 to 600000).
     #[arg(
         long,
         env = "PACT_PROVIDER_REQUEST_TIMEOUT",
         value_name = "MS",
         default_value_t = 5000,
+        value_parser = clap::value_parser!(u64).range(1..=600_000),
         help_heading = "Provider"
     )]
     pub request_timeout: u64,
+    /// Follow the provider's redirects (only within its scheme, host and port). Off by default:
+    /// a provider answering 302 does not pass a pact that expects 200.
+    #[arg(long, help_heading = "Provider")]
+    pub follow_redirects: bool,
+    /// The largest response body read from the provider: bytes, or with a unit (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size, help_heading = "Provider")]
+    pub max_response_size: u64,
     /// A PEM file of CA certificates to trust beside the system's roots (providers and brokers).
     #[arg(long, visible_alias = "ssl-certificate", value_name = "FILE", help_heading = "Provider")]
     pub cacert: Option<PathBuf>,
@@ -410,7 +418,12 @@ async fn sources(args: &VerifyArgs) -> Result<Option<Sources>, Failure> {
 
 /// Runs `pact verify`.
 pub async fn run(args: VerifyArgs) -> Result<u8, Failure> {
-    let timeout = Duration::from_millis(args.request_timeout.max(1));
+    for (flag, path) in [("--json", &args.json), ("--junit", &args.junit), ("--html", &args.html)] {
+        if let Some(path) = path {
+            check_report_path(flag, path)?;
+        }
+    }
+    let timeout = Duration::from_millis(args.request_timeout);
     let filter = Filter {
         description: regex("--filter-description", &args.filter_description)?,
         state: regex("--filter-state", &args.filter_state)?,
@@ -430,7 +443,11 @@ pub async fn run(args: VerifyArgs) -> Result<u8, Failure> {
         (None, false) => None,
     };
     let tls = args.tls();
-    let mut verifier = Verifier::http_with_tls(&args.provider_url()?, &tls)?.timeout(timeout).filter(filter);
+    let mut verifier = Verifier::http_with_tls(&args.provider_url()?, &tls)?
+        .timeout(timeout)
+        .filter(filter)
+        .follow_redirects(args.follow_redirects)
+        .max_response_bytes(args.max_response_size);
     if let Some(url) = &args.state_change_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Failure::config(format!(
@@ -566,4 +583,60 @@ fn write_reports(
             .map_err(|e| Failure::config(format!("--html {}: {e}", path.display())))?;
     }
     Ok(())
+}
+
+/// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `K`, `M`, `G`, `KB`, `MB`, `GB`, all powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a size such as 64MiB"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        other => return Err(format!("unknown unit {other:?} (use KiB, MiB or GiB)")),
+    };
+    let bytes = number.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))?;
+    if bytes == 0 {
+        return Err("the size must be at least 1 byte".into());
+    }
+    Ok(bytes)
+}
+
+/// A report file must be writable before the run starts, not found unwritable after it. The
+/// file is not changed: when it does not exist yet, it is created and removed again.
+fn check_report_path(flag: &str, path: &std::path::Path) -> Result<(), Failure> {
+    let fail = |why: String| Failure::config(format!("{flag} {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(fail("is a directory".into()));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| fail(format!("cannot be written ({e})")))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(parse_size("99999999999999GiB").unwrap_err().contains("too large"));
+        assert!(parse_size("MiB").is_err());
+    }
 }

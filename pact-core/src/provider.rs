@@ -54,7 +54,82 @@ pub type Params = Map<String, Value>;
 pub type Injected = Map<String, Value>;
 
 /// A boxed future of a handler's result.
-pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Injected, String>> + Send + 'a>>;
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Injected, HandlerError>> + Send + 'a>>;
+
+/// Why a handler did not set its state up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HandlerError {
+    /// A parameter the handler needs is missing or has the wrong type: the caller's mistake, so
+    /// the state route answers 400.
+    #[error(transparent)]
+    BadParam(#[from] ParamError),
+    /// The handler failed (the route answers 500).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for HandlerError {
+    fn from(message: String) -> Self {
+        HandlerError::Failed(message)
+    }
+}
+
+impl From<&str> for HandlerError {
+    fn from(message: &str) -> Self {
+        HandlerError::Failed(message.to_string())
+    }
+}
+
+/// A provider-state parameter is missing or has the wrong type.
+///
+/// Returned by [`param`] and [`optional_param`]; a handler that returns it (with `?`) makes the
+/// state route answer 400 naming the parameter, instead of 500.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the provider-state parameter {name:?} {problem}")]
+pub struct ParamError {
+    /// The parameter.
+    pub name: String,
+    /// What is wrong with it: `is missing`, `must be a string, not 5`...
+    pub problem: String,
+}
+
+/// Reads a required parameter of a provider state.
+///
+/// ```
+/// use pact_core::provider::{param, optional_param, Params, ParamError};
+/// use serde_json::json;
+///
+/// fn a_user_exists(params: &Params) -> Result<(String, bool), ParamError> {
+///     let name: String = param(params, "name")?;
+///     let admin = optional_param(params, "admin")?.unwrap_or(false);
+///     Ok((name, admin))
+/// }
+///
+/// let params = json!({"name": "UserA"}).as_object().unwrap().clone();
+/// assert_eq!(a_user_exists(&params).unwrap(), ("UserA".to_string(), false));
+/// let err = a_user_exists(&json!({"name": 5}).as_object().unwrap().clone()).unwrap_err();
+/// assert_eq!(err.to_string(), "the provider-state parameter \"name\" has the wrong type (5: invalid type: integer `5`, expected a string)");
+/// assert_eq!(a_user_exists(&Params::new()).unwrap_err().problem, "is missing");
+/// ```
+pub fn param<T: serde::de::DeserializeOwned>(params: &Params, name: &str) -> Result<T, ParamError> {
+    optional_param(params, name)?
+        .ok_or_else(|| ParamError { name: name.to_string(), problem: "is missing".into() })
+}
+
+/// Reads an optional parameter of a provider state: `None` when it is absent or `null`.
+pub fn optional_param<T: serde::de::DeserializeOwned>(
+    params: &Params,
+    name: &str,
+) -> Result<Option<T>, ParamError> {
+    match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::deserialize(value).map(Some).map_err(|e| ParamError {
+            name: name.to_string(),
+            problem: format!("has the wrong type ({}: {e})", crate::model::json::describe(value)),
+        }),
+    }
+}
 
 /// Setup or teardown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,37 +164,50 @@ pub struct StateHandlerEntry {
 inventory::collect!(StateHandlerEntry);
 
 /// What a handler may return: nothing, a JSON object (or `Value`) of injected values, or a
-/// `Result` of those whose error fails the state setup.
+/// `Result` of those whose error fails the state setup. A [`ParamError`] (or a
+/// [`HandlerError::BadParam`]) as the error makes the state route answer 400 instead of 500.
 pub trait IntoStateResult {
     /// The injected values, or why the state could not be set up.
-    fn into_state_result(self) -> Result<Injected, String>;
+    fn into_state_result(self) -> Result<Injected, HandlerError>;
 }
 
 impl IntoStateResult for () {
-    fn into_state_result(self) -> Result<Injected, String> {
+    fn into_state_result(self) -> Result<Injected, HandlerError> {
         Ok(Injected::new())
     }
 }
 
 impl IntoStateResult for Injected {
-    fn into_state_result(self) -> Result<Injected, String> {
+    fn into_state_result(self) -> Result<Injected, HandlerError> {
         Ok(self)
     }
 }
 
 impl IntoStateResult for Value {
-    fn into_state_result(self) -> Result<Injected, String> {
+    fn into_state_result(self) -> Result<Injected, HandlerError> {
         match self {
             Value::Object(map) => Ok(map),
             Value::Null => Ok(Injected::new()),
-            other => Err(format!("a provider-state handler must return a JSON object, not {other}")),
+            other => Err(HandlerError::Failed(format!(
+                "a provider-state handler must return a JSON object, not {other}"
+            ))),
         }
     }
 }
 
-impl<T: IntoStateResult, E: std::fmt::Display> IntoStateResult for Result<T, E> {
-    fn into_state_result(self) -> Result<Injected, String> {
-        self.map_err(|e| e.to_string()).and_then(IntoStateResult::into_state_result)
+impl<T: IntoStateResult, E: std::fmt::Display + 'static> IntoStateResult for Result<T, E> {
+    fn into_state_result(self) -> Result<Injected, HandlerError> {
+        match self {
+            Ok(value) => value.into_state_result(),
+            Err(e) => {
+                let any: &dyn Any = &e;
+                Err(match (any.downcast_ref::<ParamError>(), any.downcast_ref::<HandlerError>()) {
+                    (Some(param), _) => HandlerError::BadParam(param.clone()),
+                    (_, Some(handler)) => handler.clone(),
+                    _ => HandlerError::Failed(e.to_string()),
+                })
+            }
+        }
     }
 }
 
@@ -233,30 +321,80 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
             });
         }
         match self.handlers.get(&key) {
-            Some(handler) => handler(app, params)
-                .await
-                .map_err(|message| StateError::Failed { state: name.to_string(), message }),
+            Some(handler) => handler(app, params).await.map_err(|e| match e {
+                HandlerError::BadParam(error) => StateError::BadParam { state: name.to_string(), error },
+                HandlerError::Failed(message) => StateError::Failed { state: name.to_string(), message },
+            }),
             None if action == Action::Teardown => Ok(Injected::new()),
             None => Err(StateError::Unknown { state: name.to_string(), known: self.names() }),
         }
     }
 
+    /// Checks, before anything runs, that every state of a call can run: a setup needs a
+    /// handler, and no state may have two.
+    fn check(&self, call: &StateCall) -> Result<(), StateError> {
+        for state in &call.states {
+            let key = (state.clone(), call.action == Action::Teardown);
+            if let Some(functions) = self.duplicates.get(&key) {
+                return Err(StateError::Failed {
+                    state: state.clone(),
+                    message: format!(
+                        "{} {} handlers are registered for it ({}); keep one",
+                        functions.len(),
+                        call.action.as_str(),
+                        functions.join(", ")
+                    ),
+                });
+            }
+            if call.action == Action::Setup && !self.handlers.contains_key(&key) {
+                return Err(StateError::Unknown { state: state.clone(), known: self.names() });
+            }
+        }
+        Ok(())
+    }
+
     /// Handles the body of a state-change call in either protocol, returning the HTTP status
     /// and the JSON body to answer with.
+    ///
+    /// A call the caller got wrong is a 400 that names what is wrong, and applies nothing: a body
+    /// that is not a state-change call, a field of the wrong type, an unknown state (every state
+    /// is checked before any handler runs), a parameter a handler rejects with a [`ParamError`].
+    /// A handler that fails is a 500. When a handler fails, the states this call set up before
+    /// it are torn down again (by their teardown handlers, where there are any), in reverse order.
     pub async fn handle(&self, app: &S, body: &[u8]) -> (u16, Value) {
         let call = match StateCall::parse(body) {
             Ok(call) => call,
             Err(message) => return (400, json!({ "error": message })),
         };
-        let mut injected = Injected::new();
-        for state in &call.states {
-            match self.run(app, state, &call.params, call.action).await {
-                Ok(values) => injected.extend(values),
-                Err(e @ StateError::Unknown { .. }) => {
-                    return (400, json!({ "error": e.to_string(), "known_states": self.names() }))
-                }
-                Err(e) => return (500, json!({ "error": e.to_string() })),
+        match self.check(&call) {
+            Ok(()) => {}
+            Err(e @ StateError::Unknown { .. }) => {
+                return (400, json!({ "error": e.to_string(), "known_states": self.names() }))
             }
+            Err(e) => return (500, json!({ "error": e.to_string() })),
+        }
+        let mut injected = Injected::new();
+        for (done, state) in call.states.iter().enumerate() {
+            let error = match self.run(app, state, &call.params, call.action).await {
+                Ok(values) => {
+                    injected.extend(values);
+                    continue;
+                }
+                Err(error) => error,
+            };
+            if call.action == Action::Setup {
+                for earlier in call.states[..done].iter().rev() {
+                    if let Err(e) = self.run(app, earlier, &call.params, Action::Teardown).await {
+                        tracing::warn!(state = %earlier, error = %e, "undoing a provider state failed");
+                    }
+                }
+            }
+            return match error {
+                StateError::BadParam { error: ref param, .. } => {
+                    (400, json!({ "error": error.to_string(), "parameter": param.name }))
+                }
+                other => (500, json!({ "error": other.to_string() })),
+            };
         }
         (200, Value::Object(injected))
     }
@@ -273,6 +411,14 @@ pub enum StateError {
         state: String,
         /// The states that have handlers.
         known: Vec<String>,
+    },
+    /// The handler rejected a parameter.
+    #[error("provider state {state:?}: {error}")]
+    BadParam {
+        /// The state.
+        state: String,
+        /// The parameter and what is wrong with it.
+        error: ParamError,
     },
     /// The handler failed.
     #[error("the handler of the provider state {state:?} failed: {message}")]
@@ -321,16 +467,32 @@ impl StateCall {
         let value: Value =
             serde_json::from_slice(body).map_err(|e| format!("the state-change body is not JSON: {e}"))?;
         let obj = value.as_object().ok_or("the state-change body must be a JSON object")?;
+        let wrong = |field: &str, expected: &str, found: &Value| {
+            format!("\"{field}\" must be {expected}, not {}", crate::model::json::describe(found))
+        };
+        let optional_str = |field: &str| -> Result<Option<&str>, String> {
+            match obj.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(other) => Err(wrong(field, "a string", other)),
+            }
+        };
         let mut states: Vec<String> = Vec::new();
-        if let Some(state) = obj.get("state").and_then(Value::as_str) {
+        if let Some(state) = optional_str("state")? {
             states.push(state.to_string());
         }
-        if let Some(list) = obj.get("states").and_then(Value::as_array) {
-            for state in list.iter().filter_map(Value::as_str) {
-                if !states.iter().any(|s| s == state) {
-                    states.push(state.to_string());
+        match obj.get("states") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for (i, state) in list.iter().enumerate() {
+                    let state =
+                        state.as_str().ok_or_else(|| wrong(&format!("states[{i}]"), "a string", state))?;
+                    if !states.iter().any(|s| s == state) {
+                        states.push(state.to_string());
+                    }
                 }
             }
+            Some(other) => return Err(wrong("states", "an array of state names", other)),
         }
         if states.is_empty() {
             return Err("the state-change body names no state (expected \"state\" or \"states\")".into());
@@ -338,16 +500,16 @@ impl StateCall {
         let params = match obj.get("params") {
             Some(Value::Object(p)) => p.clone(),
             None | Some(Value::Null) => Params::new(),
-            Some(_) => return Err("\"params\" must be a JSON object".into()),
+            Some(other) => return Err(wrong("params", "a JSON object", other)),
         };
-        let action = match obj.get("action").and_then(Value::as_str) {
+        let action = match optional_str("action")? {
             None | Some("setup") => Action::Setup,
             Some("teardown") => Action::Teardown,
             Some(other) => {
-                return Err(format!("unknown action {other:?}; expected \"setup\" or \"teardown\""))
+                return Err(format!("\"action\" must be \"setup\" or \"teardown\", not {other:?}"))
             }
         };
-        let consumer = obj.get("consumer").and_then(Value::as_str).map(str::to_string);
+        let consumer = optional_str("consumer")?.map(str::to_string);
         Ok(StateCall { states, params, action, consumer })
     }
 

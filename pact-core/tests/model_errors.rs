@@ -127,7 +127,8 @@ fn a_50_mb_body_is_refused_with_its_path() {
     let err = Pact::from_file(&path).unwrap_err().to_string();
     assert!(
         err.ends_with(
-            "big.json: $.interactions[1].response.body: expected a body of at most 16.0 MiB, found 50.0 MiB"
+            "big.json: $.interactions[1].response.body: expected a body of at most 16.0 MiB, \
+             found more than 16.0 MiB (the rest was not read)"
         ),
         "{err}"
     );
@@ -176,4 +177,68 @@ fn a_bad_date_format_is_a_mismatch_not_a_pass() {
     let mismatches = match_response(&http.response, &actual);
     assert_eq!(mismatches.len(), 1, "{mismatches:?}");
     assert!(mismatches[0].message.contains("unknown pattern letter 'b'"), "{}", mismatches[0]);
+}
+
+/// Reads one interaction and returns the error text.
+fn error_of(interaction: Value) -> String {
+    let value = json!({"consumer": {"name": "a"}, "provider": {"name": "b"}, "interactions": [interaction]});
+    let bytes = serde_json::to_vec(&value).unwrap();
+    match Pact::from_slice_with(&bytes, ReadOptions::default()) {
+        Ok(_) => panic!("{value} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_path_must_start_with_a_slash() {
+    for path in ["@127.0.0.1:5002/users/UserA", "users/UserA", "http://other/x", " /x"] {
+        let err = error_of(json!({"description": "d", "request": {"path": path}, "response": {}}));
+        assert_eq!(
+            err,
+            format!(
+                "$.interactions[0].request.path: expected a path starting with \"/\", found {}",
+                Value::String(path.into())
+            )
+        );
+    }
+    // Empty means the base URL itself (the specification's own cases use it).
+    let value = json!({"consumer": {"name": "a"}, "provider": {"name": "b"}, "interactions": [
+        {"description": "d", "request": {"path": ""}, "response": {}}]});
+    assert!(Pact::from_value(&value).is_ok());
+}
+
+#[test]
+fn methods_headers_and_statuses_http_cannot_carry_are_read_errors() {
+    for method in ["", "GE T", "GET\r\nX-Injected: 1", "GET/"] {
+        let err = error_of(json!({"description": "d", "request": {"method": method}, "response": {}}));
+        assert!(
+            err.starts_with("$.interactions[0].request.method: expected an HTTP method (a token such as GET or POST), found "),
+            "{err}"
+        );
+    }
+    let err =
+        error_of(json!({"description": "d", "request": {"headers": {"Bad Name": "x"}}, "response": {}}));
+    assert_eq!(
+        err,
+        "$.interactions[0].request.headers['Bad Name']: expected a header name HTTP can carry \
+         (letters, digits and !#$%&'*+-.^_`|~), found \"Bad Name\""
+    );
+    let err = error_of(
+        json!({"description": "d", "request": {"headers": {"X-A": "a\r\nX-Injected: 1"}}, "response": {}}),
+    );
+    assert!(
+        err.starts_with("$.interactions[0].request.headers.X-A: expected a header value HTTP can carry"),
+        "{err}"
+    );
+    let err = error_of(
+        json!({"description": "d", "request": {}, "response": {"headers": {"X-B": ["ok", "a\u{0}b"]}}}),
+    );
+    assert!(err.starts_with("$.interactions[0].response.headers.X-B[1]: expected a header value"), "{err}");
+    for status in [0, 99, 600, 999, 70000] {
+        let err = error_of(json!({"description": "d", "request": {}, "response": {"status": status}}));
+        assert_eq!(
+            err,
+            format!("$.interactions[0].response.status: expected an HTTP status code from 100 to 599, found {status}")
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::body::Body;
-use super::error::Result;
+use super::error::{Error, Result};
 use super::json::Node;
 use super::rules::MatchingRules;
 use super::SpecVersion;
@@ -110,11 +110,25 @@ impl Request {
     pub(crate) fn from_json(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
         node.object()?;
         let method = match node.get("method") {
-            Some(m) => m.str()?.to_ascii_uppercase(),
+            Some(m) => {
+                let method = m.str()?;
+                if !is_token(method) {
+                    return Err(m.error("an HTTP method (a token such as GET or POST)"));
+                }
+                method.to_ascii_uppercase()
+            }
             None => "GET".into(),
         };
         let path = match node.get("path") {
-            Some(p) => p.str()?.to_string(),
+            Some(p) => {
+                let path = p.str()?;
+                // A path is sent after the provider's base URL; one not starting with `/` (such as
+                // `@other-host/x`) would change where the request goes. Empty means the base URL.
+                if !(path.is_empty() || path.starts_with('/')) {
+                    return Err(p.error("a path starting with \"/\""));
+                }
+                path.to_string()
+            }
             None => "/".into(),
         };
         // An empty query is the same as none.
@@ -169,12 +183,13 @@ impl Response {
         node.object()?;
         let status = match node.get("status") {
             None => 200,
-            Some(s) => s
-                .value
-                .as_u64()
-                .and_then(|n| u16::try_from(n).ok())
-                .filter(|n| (100..=999).contains(n))
-                .ok_or_else(|| s.error("an integer"))?,
+            Some(s) => match s.value.as_u64() {
+                Some(n) => u16::try_from(n)
+                    .ok()
+                    .filter(|n| (100..=599).contains(n))
+                    .ok_or_else(|| s.error("an HTTP status code from 100 to 599"))?,
+                None => return Err(s.error("an integer")),
+            },
         };
         let Parts { headers, body, matching_rules, generators } = Parts::read(node, version)?;
         Ok(Response { status, headers, body, matching_rules, generators })
@@ -268,16 +283,76 @@ fn content_type<'a>(headers: Option<&'a Headers>, body: &'a Body) -> Option<&'a 
         .or_else(|| body.content_type())
 }
 
+/// Whether `s` is an HTTP token (a method or a header name): letters, digits and
+/// ``!#$%&'*+-.^_`|~``, at least one.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether HTTP can carry `s` as a header value: no control character but tab, except a line
+/// break followed by a space or tab (the obsolete line folding, which the specification's own
+/// cases use, and which is sent unfolded). Any other CR or LF would end the header and start
+/// another.
+pub(crate) fn is_header_value(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'\r' => bytes.get(i + 1) == Some(&b'\n') && matches!(bytes.get(i + 2), Some(b' ' | b'\t')),
+        b'\n' => matches!(bytes.get(i + 1), Some(b' ' | b'\t')),
+        b'\t' => true,
+        _ => b >= 0x20 && b != 0x7f,
+    })
+}
+
+/// A header value with each folded line break (and the spaces around it) replaced by one space.
+#[cfg_attr(not(feature = "verifier"), allow(dead_code))]
+pub(crate) fn unfold(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\r', '\n']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if i == 0 {
+            out.push_str(line);
+        } else {
+            out.truncate(out.trim_end_matches([' ', '\t']).len());
+            out.push(' ');
+            out.push_str(line.trim_start_matches([' ', '\t']));
+        }
+    }
+    out.into()
+}
+
 /// Headers are `{name: "value"}` (V1-V3) or `{name: ["value", ...]}` (V4).
 pub(crate) fn read_headers(node: &Node<'_>) -> Result<Headers> {
     let mut headers = Headers::new();
     for (name, value) in node.entries()? {
-        let values = match value.value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(_) => value.items()?.iter().map(|v| scalar_string(v)).collect::<Result<Vec<_>>>()?,
-            Value::Number(_) | Value::Bool(_) => vec![value.value.to_string()],
-            _ => return Err(value.error("a header value (a string or an array of strings)")),
+        if !is_token(name) {
+            return Err(Error::invalid(
+                value.path.clone(),
+                "a header name HTTP can carry (letters, digits and !#$%&'*+-.^_`|~)",
+                Value::String(name.clone()).to_string(),
+            ));
+        }
+        let items = match value.value {
+            Value::Array(_) => value.items()?,
+            _ => vec![value.clone()],
         };
+        let mut values = Vec::with_capacity(items.len());
+        for item in &items {
+            let text = match item.value {
+                Value::String(s) => s.clone(),
+                Value::Number(_) | Value::Bool(_) => item.value.to_string(),
+                _ => return Err(item.error("a header value (a string or an array of strings)")),
+            };
+            if !is_header_value(&text) {
+                return Err(item.error(
+                    "a header value HTTP can carry (no control characters but tab; a line break only \
+                     when folded, followed by a space)",
+                ));
+            }
+            values.push(text);
+        }
         headers.insert(name.clone(), values);
     }
     Ok(headers)
@@ -426,4 +501,21 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_header_value, unfold};
+
+    #[test]
+    fn folded_header_values_are_carried_unfolded_and_others_refused() {
+        assert!(is_header_value("text/plain; charset=utf-8\tx"));
+        assert!(is_header_value("a;\n    b=c"));
+        assert!(is_header_value("a;\r\n\tb"));
+        for bad in ["a\r\nX-Injected: 1", "a\nX: 1", "a\r", "a\n", "a\rb", "a\u{0}", "a\u{7f}"] {
+            assert!(!is_header_value(bad), "{bad:?}");
+        }
+        assert_eq!(unfold("a;\n    b=c;\r\n\t d"), "a; b=c; d");
+        assert_eq!(unfold("plain"), "plain");
+    }
 }

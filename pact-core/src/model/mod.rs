@@ -7,10 +7,12 @@
 //! and a deterministic layout: the same pact always gives the same bytes.
 
 mod body;
+mod bounded;
 mod error;
 pub(crate) mod http;
 mod interaction;
 pub(crate) mod json;
+mod lint;
 mod pact;
 pub(crate) mod path;
 mod regex;
@@ -18,11 +20,16 @@ mod rules;
 
 pub use body::{Body, Content, ContentKind, Data};
 pub use error::{Error, Result};
+#[cfg(feature = "verifier")]
+pub(crate) use http::unfold;
 pub use http::{decode, encode, parse_query_string, query_to_string, Headers, Query, Request, Response};
 pub use interaction::{
     HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction, ProviderState,
     SyncMessageInteraction,
 };
+pub use lint::ReadWarning;
+#[cfg(feature = "verifier")]
+pub(crate) use pact::human_size;
 pub use pact::{Pact, ReadOptions, SpecVersion};
 pub use path::{PathExpr, PathToken, Segment};
 pub use regex::{PactRegex, RegexError};

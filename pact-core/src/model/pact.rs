@@ -6,9 +6,11 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use super::bounded;
 use super::error::{Error, Result};
 use super::interaction::Interaction;
 use super::json::Node;
+use super::lint::{self, ReadWarning};
 
 /// Versions of the Pact specification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -135,13 +137,27 @@ impl Pact {
         }
     }
 
-    /// Reads a pact file. Errors name the file and the JSON path inside it.
+    /// Reads a pact file. Errors name the file and the JSON path inside it; warnings (see
+    /// [`from_file_checked`](Self::from_file_checked)) are logged.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         Self::from_file_with(path, ReadOptions::default())
     }
 
-    /// Reads a pact file with explicit limits.
+    /// Reads a pact file with explicit limits; warnings are logged.
     pub fn from_file_with(path: impl AsRef<Path>, options: ReadOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let (pact, warnings) = Self::from_file_checked(path, options)?;
+        log_warnings(&path.display().to_string(), &warnings);
+        Ok(pact)
+    }
+
+    /// Reads a pact file with explicit limits, returning what the reader accepted but a user
+    /// should hear about (see [`ReadWarning`]). A body over the limit stops the parser there,
+    /// before the rest of it is built.
+    pub fn from_file_checked(
+        path: impl AsRef<Path>,
+        options: ReadOptions,
+    ) -> Result<(Self, Vec<ReadWarning>)> {
         let path = path.as_ref();
         let io = |source| Error::Io { file: path.to_path_buf(), source };
         let len = std::fs::metadata(path).map_err(io)?.len();
@@ -153,28 +169,60 @@ impl Pact {
             )
             .in_file(path));
         }
-        let bytes = std::fs::read(path).map_err(io)?;
-        Self::from_slice_with(&bytes, options).map_err(|e| e.in_file(path))
+        let file = std::fs::File::open(path).map_err(io)?;
+        // Bounded even if the file grew after the size check.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, options.max_file_bytes), &mut bytes)
+            .map_err(io)?;
+        let parsed = bounded::parse_slice(&bytes, options.max_body_bytes).map_err(|e| e.in_file(path))?;
+        drop(bytes);
+        Self::from_parsed(parsed, options).map_err(|e| e.in_file(path))
     }
 
-    /// Reads a pact from JSON text.
+    /// Reads a pact from JSON text; warnings are logged.
     pub fn from_json_str(text: &str) -> Result<Self> {
         Self::from_slice_with(text.as_bytes(), ReadOptions::default())
     }
 
-    /// Reads a pact from JSON bytes (a UTF-8 byte-order mark is tolerated).
+    /// Reads a pact from JSON bytes (a UTF-8 byte-order mark is tolerated); warnings are logged.
     pub fn from_slice_with(bytes: &[u8], options: ReadOptions) -> Result<Self> {
-        let value = parse_json(bytes)?;
-        let pact = Self::from_value(&value)?;
-        if bytes.len() > options.max_body_bytes {
-            let from_interactions = value.get("interactions").and_then(Value::as_array).map_or(0, Vec::len);
-            check_body_sizes(&pact, from_interactions, options.max_body_bytes)?;
-        }
+        let (pact, warnings) = Self::from_slice_checked(bytes, options)?;
+        log_warnings("(bytes)", &warnings);
         Ok(pact)
     }
 
-    /// Reads a pact from a parsed JSON document.
+    /// Reads a pact from JSON bytes, returning its warnings (see [`ReadWarning`]). The limits
+    /// are enforced while parsing: a body over `max_body_bytes` stops the parser there.
+    pub fn from_slice_checked(bytes: &[u8], options: ReadOptions) -> Result<(Self, Vec<ReadWarning>)> {
+        if bytes.len() as u64 > options.max_file_bytes {
+            return Err(Error::invalid(
+                "$",
+                format!("a pact of at most {}", human_size(options.max_file_bytes as usize)),
+                human_size(bytes.len()),
+            ));
+        }
+        let parsed = bounded::parse_slice(bytes, options.max_body_bytes)?;
+        Self::from_parsed(parsed, options)
+    }
+
+    fn from_parsed(parsed: bounded::Parsed, options: ReadOptions) -> Result<(Self, Vec<ReadWarning>)> {
+        let pact = Self::from_value_unlogged(&parsed.value)?;
+        let from_interactions =
+            parsed.value.get("interactions").and_then(Value::as_array).map_or(0, Vec::len);
+        check_body_sizes(&pact, from_interactions, options.max_body_bytes)?;
+        let warnings = lint::warnings(&parsed, pact.spec_version);
+        Ok((pact, warnings))
+    }
+
+    /// Reads a pact from a parsed JSON document; warnings are logged (duplicate keys cannot
+    /// be seen in a parsed document).
     pub fn from_value(value: &Value) -> Result<Self> {
+        let pact = Self::from_value_unlogged(value)?;
+        log_warnings("(value)", &lint::document_warnings(value, pact.spec_version));
+        Ok(pact)
+    }
+
+    fn from_value_unlogged(value: &Value) -> Result<Self> {
         let root = Node::root(value, "$");
         root.object()?;
         let name_of = |key: &str| -> Result<String> {
@@ -269,15 +317,10 @@ fn stated_version(metadata: &Map<String, Value>) -> Option<SpecVersion> {
         .and_then(SpecVersion::parse)
 }
 
-/// Parses JSON text, tolerating a UTF-8 byte-order mark, with a syntax error that says where.
-pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
-        file: None,
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-        line: e.line(),
-        column: e.column(),
-    })
+fn log_warnings(origin: &str, warnings: &[ReadWarning]) {
+    for warning in warnings {
+        tracing::warn!(pact = origin, "{warning}");
+    }
 }
 
 /// `from_interactions`: how many of the interactions were read from `interactions` (the rest

@@ -70,6 +70,12 @@ impl PactRegex {
             }
         }
         let result = translate(source).and_then(|translated| {
+            // The pattern must parse on its own: wrapped first, a `)` closing no group (`a)|(b`)
+            // would close the wrapper and make a pattern that matches any text starting with `a`.
+            regex_syntax::Parser::new().parse(&translated).map_err(|e| RegexError {
+                pattern: source.to_string(),
+                reason: format!("does not compile: {}", one_line(&e.to_string())),
+            })?;
             regex::RegexBuilder::new(&format!(r"\A(?:{translated})\z"))
                 .size_limit(1 << 22)
                 .build()
@@ -135,10 +141,12 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
     let chars: Vec<char> = source.chars().collect();
     let mut out = String::with_capacity(source.len() + 8);
     let mut i = 0;
-    let mut in_class = false;
+    // Classes nest (`[a[b]]`), as in Java, Ruby and the `regex` crate.
+    let mut class_depth = 0usize;
     // Whether the last thing written was a quantifier, so that a `+` after it is possessive.
     let mut prev_quantifier = false;
     while i < chars.len() {
+        let in_class = class_depth > 0;
         let c = chars[i];
         let was_quantifier = std::mem::replace(&mut prev_quantifier, false);
         match c {
@@ -200,7 +208,7 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
                 continue;
             }
             '[' if !in_class => {
-                in_class = true;
+                class_depth = 1;
                 out.push('[');
                 i += 1;
                 // A leading `^` and a leading `]` belong to the class.
@@ -222,18 +230,22 @@ pub(crate) fn translate(source: &str) -> Result<String, RegexError> {
                     i += rest[..end + 2].chars().count();
                     continue;
                 }
-                out.push_str(r"\[");
+                // Otherwise a nested class, as below (`[[:alp]` is not a POSIX class, and
+                // escaping the `[` would turn an invalid pattern into a valid one).
+                class_depth += 1;
+                out.push('[');
                 i += 1;
                 continue;
             }
             '[' if in_class => {
                 // Java and Ruby allow nested classes; so does `regex`.
+                class_depth += 1;
                 out.push('[');
                 i += 1;
                 continue;
             }
             ']' if in_class => {
-                in_class = false;
+                class_depth -= 1;
                 out.push(']');
                 i += 1;
                 continue;
@@ -336,6 +348,10 @@ mod tests {
         assert!(!PactRegex::new(r"^a{,2}$").unwrap().is_match("aaa"));
         assert!(PactRegex::new(r"^[[:alpha:]]+$").unwrap().is_match("abc"));
         assert!(PactRegex::new(r"^[]a]+$").unwrap().is_match("]a"));
+        // Nested classes: what follows the inner `]` is still in the outer class.
+        assert!(PactRegex::new(r"^[[a])]+$").unwrap().is_match("a)"));
+        assert!(PactRegex::new(r"^[[a]\h]+$").unwrap().is_match("af"));
+        assert!(!PactRegex::new(r"^[[a]\h]+$").unwrap().is_match("g"));
     }
 
     #[test]
@@ -359,6 +375,11 @@ mod tests {
             (r"\Ga", "\\G"),
             (r"(", "does not compile"),
             (r"\p{javaLowerCase}", "Java-only"),
+            // Invalid patterns that the translation once made valid (the fuzz targets check this).
+            (r"a)|(b", "unopened group"),
+            (r"(a))(", "unopened group"),
+            ("[[:alp]c+", "does not compile"),
+            ("_[[0-9a-f]{8}(-[?:%a-f]:{4}){3}", "unopened group"),
         ] {
             let err = PactRegex::new(pattern).unwrap_err();
             assert!(err.to_string().contains(why), "{pattern}: {err}");

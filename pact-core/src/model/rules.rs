@@ -326,7 +326,10 @@ impl MatchingRules {
             [("query", &self.query), ("header", &self.header), ("metadata", &self.metadata)]
         {
             if !map.is_empty() {
-                let rules: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                // The reader strips a leading `$.` from these names, so a name that has one
+                // is written with another, to read back as it was.
+                let written = |k: &String| if k.starts_with("$.") { format!("$.{k}") } else { k.clone() };
+                let rules: Map<String, Value> = map.iter().map(|(k, v)| (written(k), v.to_json())).collect();
                 out.insert(category.into(), Value::Object(rules));
             }
         }

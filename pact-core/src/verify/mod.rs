@@ -29,11 +29,13 @@
 //! # }
 //! ```
 
+mod fetch;
 mod generators;
 mod report;
 mod source;
 mod states;
 mod target;
+mod url;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,11 +48,12 @@ pub use source::PactSource;
 pub use states::{HttpStates, RegistryStates, StateSetup};
 #[cfg(feature = "axum")]
 pub use target::ServiceTarget;
-pub use target::{BoxFuture, HttpTarget, Target};
+pub use target::{BoxFuture, HttpTarget, Target, DEFAULT_MAX_RESPONSE_BYTES};
 
 use crate::matching::match_response;
-use crate::model::{Interaction, Pact};
+use crate::model::{Interaction, Pact, ReadOptions};
 use crate::provider::Action;
+use source::Loaded;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -86,6 +89,10 @@ pub enum VerifyError {
     /// There was nothing to verify.
     #[error("no pacts to verify{0}")]
     NothingToVerify(String),
+    /// The pacts hold no interaction this verifier can verify: a run that verifies nothing
+    /// must not pass.
+    #[error("nothing to verify: {0}")]
+    NothingVerifiable(String),
 }
 
 /// Which interactions to verify.
@@ -114,9 +121,24 @@ impl Filter {
     }
 }
 
+/// The longest timeout of a request or state-change call (10 minutes).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// What the verifier sends requests to; built when the verification runs, with the settings
+/// given by then.
+enum TargetSpec {
+    /// A provider over HTTP, at this (checked) base URL.
+    Http(String),
+    /// An in-process service, built with the response cap.
+    #[cfg(feature = "axum")]
+    Service(Box<dyn Fn(u64) -> Arc<dyn Target> + Send + Sync>),
+    /// A target given whole.
+    Ready(Arc<dyn Target>),
+}
+
 /// Verifies pacts against a provider. Build it, then `verify().await` once.
 pub struct Verifier {
-    target: Arc<dyn Target>,
+    target: TargetSpec,
     states: Option<Arc<dyn StateSetup>>,
     sources: Vec<PactSource>,
     filter: Filter,
@@ -126,24 +148,24 @@ pub struct Verifier {
     client: reqwest::Client,
     progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
     tls: crate::tls::TlsOptions,
+    follow_redirects: bool,
+    max_response_bytes: u64,
+    read_options: ReadOptions,
 }
 
 impl Verifier {
-    /// Verifies a provider reached over HTTP at `base_url`.
+    /// Verifies a provider reached over HTTP at `base_url` (`http` or `https`, a host, a valid
+    /// port, and no query or fragment; a path such as `/api` is kept before each pact's path).
     pub fn http(base_url: &str) -> Result<Self, VerifyError> {
         Self::http_with_tls(base_url, &crate::tls::TlsOptions::default())
     }
 
     /// Verifies a provider reached over HTTP or HTTPS at `base_url`, with these HTTPS options
-    /// (extra CA files, or no certificate verification), which also apply to pact URLs.
+    /// (extra CA files, or no certificate verification), which also apply to pact URLs and to
+    /// the state-change URL.
     pub fn http_with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, VerifyError> {
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(VerifyError::Config(format!(
-                "the provider base URL {base_url:?} must start with http:// or https://"
-            )));
-        }
-        let target = HttpTarget::with_tls(base_url, tls).map_err(VerifyError::Config)?;
-        let mut verifier = Self::with_target(Arc::new(target), DEFAULT_TIMEOUT);
+        url::parse_base_url(base_url).map_err(VerifyError::Config)?;
+        let mut verifier = Self::with_spec(TargetSpec::Http(base_url.to_string()), DEFAULT_TIMEOUT);
         verifier.client = tls.build_client(|b| b).map_err(|e| VerifyError::Config(e.to_string()))?;
         verifier.tls = tls.clone();
         Ok(verifier)
@@ -153,13 +175,21 @@ impl Verifier {
     #[cfg(feature = "axum")]
     pub fn service<S>(service: S) -> Self
     where
+        S: Clone + Send + Sync + 'static,
         ServiceTarget<S>: Target + 'static,
     {
-        Self::with_target(Arc::new(ServiceTarget::new(service)), DEFAULT_TIMEOUT)
+        let build = move |cap: u64| -> Arc<dyn Target> {
+            Arc::new(ServiceTarget::new(service.clone()).max_response_bytes(cap))
+        };
+        Self::with_spec(TargetSpec::Service(Box::new(build)), DEFAULT_TIMEOUT)
     }
 
     /// Verifies any [`Target`].
     pub fn with_target(target: Arc<dyn Target>, timeout: Duration) -> Self {
+        Self::with_spec(TargetSpec::Ready(target), timeout)
+    }
+
+    fn with_spec(target: TargetSpec, timeout: Duration) -> Self {
         let client = reqwest::Client::builder().no_proxy().build().unwrap_or_default();
         Verifier {
             target,
@@ -172,7 +202,45 @@ impl Verifier {
             client,
             progress: None,
             tls: crate::tls::TlsOptions::default(),
+            follow_redirects: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            read_options: ReadOptions::default(),
         }
+    }
+
+    /// Follows the provider's redirects (off by default, as in Pact-JVM: a provider answering
+    /// 302 must not pass a pact that expects 200). Only redirects within the base URL's scheme,
+    /// host and port are followed, at most 10; a redirect elsewhere is an error.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = follow;
+        self
+    }
+
+    /// Sets the largest response body read from the provider (64 MiB by default). A larger one
+    /// is an error for its interaction, found from `Content-Length` before it is read, or while
+    /// it streams.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Sets the limits pacts are read under (file and body sizes; see [`ReadOptions`]). A pact
+    /// fetched from a URL is capped at `max_file_bytes` while it streams.
+    pub fn read_options(mut self, options: ReadOptions) -> Self {
+        self.read_options = options;
+        self
+    }
+
+    fn build_target(&self) -> Result<Arc<dyn Target>, VerifyError> {
+        Ok(match &self.target {
+            TargetSpec::Http(base) => Arc::new(
+                HttpTarget::with_options(base, self.follow_redirects, self.max_response_bytes, &self.tls)
+                    .map_err(VerifyError::Config)?,
+            ),
+            #[cfg(feature = "axum")]
+            TargetSpec::Service(build) => build(self.max_response_bytes),
+            TargetSpec::Ready(target) => target.clone(),
+        })
     }
 
     /// Adds a pact source.
@@ -188,13 +256,9 @@ impl Verifier {
     }
 
     /// Sets provider states up through a state-change URL, also sending teardowns when asked.
+    /// The URL is checked here, or every interaction would fail its state setup with the same
+    /// error.
     pub fn state_url_with_teardown(mut self, url: &str, teardown: bool) -> Result<Self, VerifyError> {
-        // Checked here, or every interaction would fail its state setup with the same error.
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(VerifyError::Config(format!(
-                "the state-change URL {url:?} must start with http:// or https://"
-            )));
-        }
         let states = HttpStates::with_tls(url, teardown, &self.tls).map_err(VerifyError::Config)?;
         self.states = Some(Arc::new(states));
         Ok(self)
@@ -224,9 +288,10 @@ impl Verifier {
         self
     }
 
-    /// Sets the timeout of each request and each state-change call (5 s by default).
+    /// Sets the timeout of each request and each state-change call (5 s by default; between
+    /// 1 ms and [`MAX_TIMEOUT`], to which longer ones are cut).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
         self
     }
 
@@ -244,12 +309,16 @@ impl Verifier {
 
     /// Loads the pacts the sources name, with the filters applied.
     pub async fn load(&self) -> Result<Vec<(String, Pact)>, VerifyError> {
+        Ok(self.load_checked().await?.into_iter().map(|l| (l.origin, l.pact)).collect())
+    }
+
+    async fn load_checked(&self) -> Result<Vec<Loaded>, VerifyError> {
         let mut pacts = Vec::new();
         for source in &self.sources {
-            for (origin, pact) in source.load(&self.client, self.timeout).await? {
-                let provider_ok = self.provider.as_ref().is_none_or(|p| p == &pact.provider);
-                if provider_ok && self.filter.keeps_pact(&pact) {
-                    pacts.push((origin, pact));
+            for loaded in source.load(&self.client, self.timeout, self.read_options).await? {
+                let provider_ok = self.provider.as_ref().is_none_or(|p| p == &loaded.pact.provider);
+                if provider_ok && self.filter.keeps_pact(&loaded.pact) {
+                    pacts.push(loaded);
                 }
             }
         }
@@ -265,33 +334,55 @@ impl Verifier {
     }
 
     /// Runs the verification.
+    ///
+    /// A run that would verify nothing is an error: pacts with no interactions, or whose
+    /// selected interactions are all messages (which are not verified over HTTP yet).
     pub async fn verify(&self) -> Result<VerificationReport, VerifyError> {
-        let pacts = self.load().await?;
+        let pacts = self.load_checked().await?;
         self.preflight(&pacts)?;
-        let mut report = VerificationReport { target: self.target.describe(), pacts: Vec::new() };
-        let total: usize =
-            pacts.iter().map(|(_, p)| p.interactions.iter().filter(|i| self.filter.keeps(i)).count()).sum();
+        let selected = |p: &Pact| p.interactions.iter().filter(|i| self.filter.keeps(i)).count();
+        let verifiable = |p: &Pact| {
+            p.interactions
+                .iter()
+                .filter(|i| self.filter.keeps(i) && matches!(i, Interaction::Http(_)))
+                .count()
+        };
+        let total: usize = pacts.iter().map(|l| selected(&l.pact)).sum();
         let filtered =
             self.filter.description.is_some() || self.filter.state.is_some() || self.filter.no_state;
         if total == 0 && filtered {
             // As for a consumer filter that leaves no pact: a mistyped filter must not pass.
             let pairs: Vec<String> =
-                pacts.iter().map(|(origin, p)| format!("{} ({origin})", p.consumer)).collect();
+                pacts.iter().map(|l| format!("{} ({})", l.pact.consumer, l.origin)).collect();
             return Err(VerifyError::NothingToVerify(format!(
                 ": no interaction matched the filters in the pacts of {}",
                 pairs.join(", ")
             )));
         }
+        if pacts.iter().all(|l| verifiable(&l.pact) == 0) {
+            let why: Vec<String> = pacts.iter().map(|l| why_nothing(l, selected(&l.pact))).collect();
+            return Err(VerifyError::NothingVerifiable(why.join("; ")));
+        }
+        let target = self.build_target()?;
+        let mut report = VerificationReport { target: target.describe(), pacts: Vec::new() };
         let mut done = 0;
-        for (origin, pact) in &pacts {
+        for loaded in &pacts {
+            let pact = &loaded.pact;
+            let mut warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+            if verifiable(pact) == 0 {
+                warnings.push(why_nothing(loaded, selected(pact)));
+            }
             let mut pact_report = PactReport {
                 consumer: pact.consumer.clone(),
                 provider: pact.provider.clone(),
-                source: origin.clone(),
+                source: loaded.origin.clone(),
+                warnings,
                 interactions: Vec::new(),
             };
             for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
-                pact_report.interactions.push(self.verify_interaction(&pact.consumer, interaction).await);
+                pact_report
+                    .interactions
+                    .push(self.verify_interaction(target.as_ref(), &pact.consumer, interaction).await);
                 done += 1;
                 if let Some(progress) = &self.progress {
                     progress(done, total);
@@ -304,10 +395,10 @@ impl Verifier {
 
     /// Every state the selected interactions need must have a handler, when the handlers are
     /// known in advance.
-    fn preflight(&self, pacts: &[(String, Pact)]) -> Result<(), VerifyError> {
+    fn preflight(&self, pacts: &[Loaded]) -> Result<(), VerifyError> {
         let Some(known) = self.states.as_ref().and_then(|s| s.known_states()) else { return Ok(()) };
         let mut missing: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for (_, pact) in pacts {
+        for Loaded { pact, .. } in pacts {
             for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
                 for state in interaction.provider_states() {
                     if !known.contains(&state.name) {
@@ -332,12 +423,17 @@ impl Verifier {
         })
     }
 
-    async fn verify_interaction(&self, consumer: &str, interaction: &Interaction) -> InteractionResult {
+    async fn verify_interaction(
+        &self,
+        target: &dyn Target,
+        consumer: &str,
+        interaction: &Interaction,
+    ) -> InteractionResult {
         let started = Instant::now();
         let meta = interaction.meta();
         let states: Vec<String> = meta.provider_states.iter().map(|s| s.name.clone()).collect();
         let outcome = match interaction {
-            Interaction::Http(http) => self.verify_http(consumer, http).await,
+            Interaction::Http(http) => self.verify_http(target, consumer, http).await,
             _ => Outcome::Skipped(format!(
                 "{} interactions are verified by message handlers, not over HTTP",
                 interaction.type_name()
@@ -368,7 +464,12 @@ impl Verifier {
         }
     }
 
-    async fn verify_http(&self, consumer: &str, interaction: &crate::model::HttpInteraction) -> Outcome {
+    async fn verify_http(
+        &self,
+        target: &dyn Target,
+        consumer: &str,
+        interaction: &crate::model::HttpInteraction,
+    ) -> Outcome {
         // 1. States, collecting injected values over the params.
         let mut context: Map<String, Value> = Map::new();
         let mut set_up = Vec::new();
@@ -410,8 +511,8 @@ impl Verifier {
                     headers.retain(|k, _| !k.eq_ignore_ascii_case(name));
                     headers.insert(name.clone(), vec![value.clone()]);
                 }
-                let what = || format!("{} {}{}", request.method, self.target.describe(), request.path);
-                match self.within(self.target.send(&request), what).await {
+                let what = || format!("{} {}{}", request.method, target.describe(), request.path);
+                match self.within(target.send(&request), what).await {
                     Ok(actual) => {
                         let expected = generators::generate_response(&interaction.response, &context);
                         let mismatches = match_response(&expected, &actual);
@@ -441,5 +542,24 @@ impl Verifier {
             }
         }
         outcome
+    }
+}
+
+/// Why a pact gives nothing to verify, in a few words.
+fn why_nothing(loaded: &Loaded, selected: usize) -> String {
+    let pact = &loaded.pact;
+    if pact.interactions.is_empty() {
+        format!("the pact {} has no interactions", loaded.origin)
+    } else if selected == 0 {
+        format!("no interaction of the pact {} matched the filters", loaded.origin)
+    } else {
+        let mut kinds: Vec<&str> = pact.interactions.iter().map(Interaction::type_name).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        format!(
+            "the {selected} interaction(s) of the pact {} are {}, which are not verified over HTTP yet",
+            loaded.origin,
+            kinds.join(" and ")
+        )
     }
 }

@@ -26,6 +26,9 @@ pub struct PactReport {
     pub provider: String,
     /// Where the pact came from.
     pub source: String,
+    /// What the pact reader accepted but reports (an unknown specification version, a
+    /// duplicate key, an unknown generator...), each as `JSON path: message`.
+    pub warnings: Vec<String>,
     /// One entry per interaction (after filters).
     pub interactions: Vec<InteractionResult>,
 }
@@ -84,9 +87,12 @@ impl InteractionResult {
 }
 
 impl VerificationReport {
-    /// Whether every interaction passed (pending and skipped ones aside).
+    /// Whether every interaction passed (pending and skipped ones aside), and at least one was
+    /// verified: a run that verified nothing does not pass.
     pub fn success(&self) -> bool {
-        !self.pacts.iter().flat_map(|p| &p.interactions).any(InteractionResult::fails)
+        let mut all = self.pacts.iter().flat_map(|p| &p.interactions);
+        let verified = all.clone().any(|r| !matches!(r.outcome, Outcome::Skipped(_)));
+        verified && !all.any(InteractionResult::fails)
     }
 
     /// Counts: (total, passed, failed or errored, pending failures, skipped).
@@ -120,6 +126,9 @@ impl VerificationReport {
                 "Verifying a pact between {} and {} ({}) against {}",
                 pact.consumer, pact.provider, pact.source, self.target
             );
+            for warning in &pact.warnings {
+                let _ = writeln!(out, "  {} {warning}", paint("33", "warning:"));
+            }
             for result in &pact.interactions {
                 if !result.states.is_empty() {
                     let _ = writeln!(out, "  Given {}", result.states.join(" and "));
@@ -159,13 +168,19 @@ impl VerificationReport {
         }
         let (total, passed, failed, pending, skipped) = self.counts();
         let mut summary = format!("\n{total} interactions: {passed} passed, {failed} failed");
-        if pending > 0 {
-            let _ = write!(summary, ", {pending} pending failures (not counted)");
-        }
         if skipped > 0 {
             let _ = write!(summary, ", {skipped} skipped");
         }
-        out.push_str(&paint(if failed > 0 { "31" } else { "32" }, &summary));
+        if pending > 0 {
+            let _ = write!(
+                summary,
+                "; {pending} pending interaction(s) failed, which does not fail the verification"
+            );
+        }
+        if !self.success() && failed == 0 {
+            let _ = write!(summary, "; nothing was verified, which does not pass");
+        }
+        out.push_str(&paint(if self.success() { "32" } else { "31" }, &summary));
         out.push('\n');
         out
     }
@@ -181,6 +196,7 @@ impl VerificationReport {
                 "consumer": p.consumer,
                 "provider": p.provider,
                 "source": p.source,
+                "warnings": p.warnings,
                 "interactions": p.interactions.iter().map(|r| {
                     let mut obj = json!({
                         "description": r.description,

@@ -3,9 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::model::{Pact, ReadOptions};
+use crate::model::{Pact, ReadOptions, ReadWarning};
 
+use super::fetch::read_capped;
 use super::VerifyError;
+
+/// A pact read from a source: where it came from, and what the reader warned about.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    pub origin: String,
+    pub pact: Pact,
+    pub warnings: Vec<ReadWarning>,
+}
 
 /// A source of pacts to verify.
 #[derive(Debug, Clone)]
@@ -40,16 +49,20 @@ impl PactSource {
         }
     }
 
-    /// Loads the pacts, each with a description of where it came from.
+    /// Loads the pacts, each with where it came from and the reader's warnings, under the
+    /// limits of `options` (a pact fetched from a URL is capped while it streams).
     pub(crate) async fn load(
         &self,
         http: &reqwest::Client,
         timeout: Duration,
-    ) -> Result<Vec<(String, Pact)>, VerifyError> {
+        options: ReadOptions,
+    ) -> Result<Vec<Loaded>, VerifyError> {
+        let file = |path: &Path| -> Result<Loaded, VerifyError> {
+            let (pact, warnings) = Pact::from_file_checked(path, options).map_err(VerifyError::Pact)?;
+            Ok(Loaded { origin: path.display().to_string(), pact, warnings })
+        };
         match self {
-            PactSource::File(path) => {
-                Ok(vec![(path.display().to_string(), Pact::from_file(path).map_err(VerifyError::Pact)?)])
-            }
+            PactSource::File(path) => Ok(vec![file(path)?]),
             PactSource::Dir(dir) => {
                 let entries = std::fs::read_dir(dir).map_err(|e| VerifyError::Source {
                     origin: dir.display().to_string(),
@@ -67,37 +80,37 @@ impl PactSource {
                         message: "the directory holds no *.json pact files".into(),
                     });
                 }
-                files
-                    .into_iter()
-                    .map(|p| Ok((p.display().to_string(), Pact::from_file(&p).map_err(VerifyError::Pact)?)))
-                    .collect()
+                files.iter().map(|p| file(p)).collect()
             }
             PactSource::Url(url) => {
                 let fail = |message: String| VerifyError::Source { origin: url.clone(), message };
+                let parsed = super::url::parse_http_url(url, "the pact URL").map_err(fail)?;
                 let response = http
-                    .get(url)
+                    .get(parsed)
                     .timeout(timeout)
                     .send()
                     .await
-                    .map_err(|e| fail(super::target::describe_reqwest(&e)))?;
+                    .map_err(|e| fail(super::fetch::describe_reqwest(&e)))?;
                 let status = response.status();
-                let bytes = response.bytes().await.map_err(|e| fail(super::target::describe_reqwest(&e)))?;
                 if !status.is_success() {
                     return Err(fail(format!("answered {status}")));
                 }
-                let limit = ReadOptions::default().max_file_bytes;
-                if bytes.len() as u64 > limit {
-                    return Err(fail(format!(
-                        "the pact is {} bytes, more than the {limit} a pact file may have",
-                        bytes.len()
-                    )));
-                }
-                let pact = Pact::from_slice_with(&bytes, ReadOptions::default())
+                let bytes =
+                    read_capped(response, options.max_file_bytes, "the pact", "the limit of a pact file")
+                        .await
+                        .map_err(fail)?;
+                let (pact, warnings) = Pact::from_slice_checked(&bytes, options)
                     .map_err(|e| VerifyError::Pact(e.in_file(url)))?;
-                Ok(vec![(url.clone(), pact)])
+                Ok(vec![Loaded { origin: url.clone(), pact, warnings }])
             }
-            PactSource::Pact(pact) => Ok(vec![("(in memory)".to_string(), (**pact).clone())]),
-            PactSource::Fetched { url, pact } => Ok(vec![(url.clone(), (**pact).clone())]),
+            PactSource::Pact(pact) => Ok(vec![Loaded {
+                origin: "(in memory)".to_string(),
+                pact: (**pact).clone(),
+                warnings: Vec::new(),
+            }]),
+            PactSource::Fetched { url, pact } => {
+                Ok(vec![Loaded { origin: url.clone(), pact: (**pact).clone(), warnings: Vec::new() }])
+            }
         }
     }
 }

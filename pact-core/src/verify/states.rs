@@ -4,7 +4,11 @@
 use crate::model::ProviderState;
 use crate::provider::{Action, Injected, StateCall, StateRegistry};
 
-use super::target::{describe_reqwest, BoxFuture};
+use super::fetch::{describe_reqwest, read_capped};
+use super::target::BoxFuture;
+
+/// The largest answer a state-change call may give: it is a JSON object of values to inject.
+const MAX_STATE_ANSWER_BYTES: u64 = 4 << 20;
 
 /// Brings provider states about.
 pub trait StateSetup: Send + Sync {
@@ -30,8 +34,11 @@ pub trait StateSetup: Send + Sync {
 }
 
 /// A provider's state-change URL, called with `POST` and the union of both protocols' bodies.
+///
+/// The URL is parsed and checked once; redirects are not followed (a state-change route that
+/// redirects is an error, not a silent success), and answers over 4 MiB are refused.
 pub struct HttpStates {
-    url: String,
+    url: reqwest::Url,
     client: reqwest::Client,
     teardown: bool,
     as_query: bool,
@@ -47,10 +54,11 @@ impl HttpStates {
 
     /// As [`new`](Self::new), with these HTTPS options.
     pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+        let url = super::url::parse_http_url(url, "the state-change URL")?;
         let client = tls
-            .build_client(|b| b.tcp_nodelay(true))
+            .build_client(|b| b.tcp_nodelay(true).redirect(reqwest::redirect::Policy::none()))
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(HttpStates { url: url.to_string(), client, teardown, as_query: false })
+        Ok(HttpStates { url, client, teardown, as_query: false })
     }
 
     /// Sends the state, the action and each param as query parameters of the `POST`, with no
@@ -73,7 +81,7 @@ impl StateSetup for HttpStates {
             let body = StateCall::body(&state.name, &state.params, action, consumer);
             let fail = |e: reqwest::Error| format!("POST {} failed: {}", self.url, describe_reqwest(&e));
             let request = if self.as_query {
-                let mut url = reqwest::Url::parse(&self.url).map_err(|e| format!("{}: {e}", self.url))?;
+                let mut url = self.url.clone();
                 {
                     let mut query = url.query_pairs_mut();
                     query.append_pair("state", &state.name).append_pair("action", action.as_str());
@@ -86,11 +94,18 @@ impl StateSetup for HttpStates {
                 }
                 self.client.post(url)
             } else {
-                self.client.post(&self.url).json(&body)
+                self.client.post(self.url.clone()).json(&body)
             };
             let response = request.send().await.map_err(fail)?;
             let status = response.status();
-            let bytes = response.bytes().await.map_err(fail)?;
+            let what = format!("the answer of POST {}", self.url);
+            let bytes = read_capped(
+                response,
+                MAX_STATE_ANSWER_BYTES,
+                &what,
+                "a state-change answer holds values to inject",
+            )
+            .await?;
             if !status.is_success() {
                 let text = String::from_utf8_lossy(&bytes);
                 let text: String = text.chars().take(300).collect();

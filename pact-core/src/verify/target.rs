@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::model::{query_to_string, Body, Headers, Request, Response};
+use crate::model::{unfold, Body, Headers, Request, Response};
+
+use super::fetch::{describe_reqwest, is_idempotent, is_stale_connection, read_capped};
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -17,70 +19,124 @@ pub trait Target: Send + Sync {
     fn describe(&self) -> String;
 }
 
+/// The default cap on a provider's response body: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
+
+/// How many redirects an opted-in provider may chain.
+const MAX_REDIRECTS: usize = 10;
+
 /// A provider reached over HTTP, with one connection pool for the whole run.
+///
+/// Requests go to URLs built from the parsed base URL (see the `url` module); redirects are not
+/// followed unless asked, and then only within the base URL's scheme, host and port; response
+/// bodies are capped; an idempotent request that fails on a keep-alive connection the provider
+/// closed is sent once more.
 pub struct HttpTarget {
-    base_url: String,
+    base: reqwest::Url,
     client: reqwest::Client,
+    max_response_bytes: u64,
 }
 
 impl HttpTarget {
-    /// A provider at `base_url`.
+    /// A provider at `base_url`, following no redirects, with 64 MiB response bodies at most.
     /// The verifier enforces its own timeout around each call.
     pub fn new(base_url: &str) -> Result<Self, String> {
-        Self::with_tls(base_url, &crate::tls::TlsOptions::default())
+        Self::with_options(base_url, false, DEFAULT_MAX_RESPONSE_BYTES, &crate::tls::TlsOptions::default())
     }
 
     /// A provider at `base_url`, with these HTTPS options (extra CAs, no verification).
     pub fn with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+        Self::with_options(base_url, false, DEFAULT_MAX_RESPONSE_BYTES, tls)
+    }
+
+    /// A provider at `base_url`: `follow_redirects` follows up to 10 redirects within the base
+    /// URL's scheme, host and port (a redirect elsewhere is an error); a response body over
+    /// `max_response_bytes` is an error; `tls` holds the HTTPS options (extra CAs, no verification).
+    pub fn with_options(
+        base_url: &str,
+        follow_redirects: bool,
+        max_response_bytes: u64,
+        tls: &crate::tls::TlsOptions,
+    ) -> Result<Self, String> {
+        let base = super::url::parse_base_url(base_url)?;
+        let policy = if follow_redirects {
+            reqwest::redirect::Policy::custom(|attempt| {
+                let Some(first) = attempt.previous().first() else { return attempt.stop() };
+                if !super::url::same_origin(first, attempt.url()) {
+                    let message = format!(
+                        "the provider redirected to {}, away from {}; only redirects within the provider are followed",
+                        attempt.url(),
+                        first.origin().ascii_serialization()
+                    );
+                    attempt.error(message)
+                } else if attempt.previous().len() > MAX_REDIRECTS {
+                    attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+                } else {
+                    attempt.follow()
+                }
+            })
+        } else {
+            reqwest::redirect::Policy::none()
+        };
         let client = tls
-            .build_client(|b| b.tcp_nodelay(true).pool_max_idle_per_host(8))
+            .build_client(|b| b.tcp_nodelay(true).pool_max_idle_per_host(8).redirect(policy))
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(HttpTarget { base_url: base_url.trim_end_matches('/').to_string(), client })
+        Ok(HttpTarget { base, client, max_response_bytes })
     }
 
-    /// The URL a request goes to.
-    pub fn url_of(&self, request: &Request) -> String {
-        url_of(&self.base_url, request)
+    /// The URL a request goes to, or why it cannot be sent as written.
+    pub fn url_of(&self, request: &Request) -> Result<reqwest::Url, String> {
+        super::url::request_url(&self.base, request)
     }
-}
 
-pub(crate) fn url_of(base: &str, request: &Request) -> String {
-    let mut url = format!("{base}{}", request.path);
-    if let Some(query) = request.query.as_ref().filter(|q| !q.is_empty()) {
-        url.push('?');
-        url.push_str(&query_to_string(query));
+    fn build(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        method: &reqwest::Method,
+    ) -> reqwest::RequestBuilder {
+        let mut builder = self.client.request(method.clone(), url.clone());
+        if let Some(headers) = &request.headers {
+            for (name, values) in headers {
+                let joined = values.iter().map(|v| unfold(v)).collect::<Vec<_>>().join(", ");
+                builder = builder.header(name.as_str(), joined);
+            }
+        }
+        let bytes = request.body.to_bytes();
+        if !bytes.is_empty() {
+            builder = builder.body(bytes);
+        }
+        builder
     }
-    url
 }
 
 impl Target for HttpTarget {
     fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, String>> {
         Box::pin(async move {
-            let url = self.url_of(request);
+            let url = self.url_of(request)?;
             let method = reqwest::Method::from_bytes(request.method.as_bytes())
                 .map_err(|_| format!("{:?} is not an HTTP method", request.method))?;
-            let mut builder = self.client.request(method, &url);
-            if let Some(headers) = &request.headers {
-                for (name, values) in headers {
-                    builder = builder.header(name.as_str(), values.join(", "));
+            let fail = |e: reqwest::Error| format!("{method} {url} failed: {}", describe_reqwest(&e));
+            let response = match self.build(request, &url, &method).send().await {
+                Ok(response) => response,
+                Err(e) if is_idempotent(&method) && is_stale_connection(&e) => {
+                    tracing::debug!(%url, error = %e, "retrying once on a fresh connection");
+                    self.build(request, &url, &method).send().await.map_err(fail)?
                 }
-            }
-            let bytes = request.body.to_bytes();
-            if !bytes.is_empty() {
-                builder = builder.body(bytes);
-            }
-            let fail =
-                |e: reqwest::Error| format!("{} {url} failed: {}", request.method, describe_reqwest(&e));
-            let response = builder.send().await.map_err(fail)?;
+                Err(e) => return Err(fail(e)),
+            };
             let status = response.status().as_u16();
             let headers = headers_of(response.headers());
-            let bytes = response.bytes().await.map_err(fail)?;
+            let what = format!("the response to {method} {url}");
+            let bytes =
+                read_capped(response, self.max_response_bytes, &what, "raise it with --max-response-size")
+                    .await?;
             Ok(to_response(status, headers, &bytes))
         })
     }
 
     fn describe(&self) -> String {
-        self.base_url.clone()
+        self.base.as_str().trim_end_matches('/').to_string()
     }
 }
 
@@ -107,34 +163,24 @@ pub(crate) fn to_response(status: u16, headers: Headers, bytes: &[u8]) -> Respon
     }
 }
 
-/// A reqwest error as one line, with its root cause and a hint for the common ones.
-pub(crate) fn describe_reqwest(error: &reqwest::Error) -> String {
-    let mut cause = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(inner) = source {
-        cause = inner.to_string();
-        source = inner.source();
-    }
-    if error.is_timeout() {
-        "timed out (raise --request-timeout if the provider is slow)".to_string()
-    } else if error.is_connect() {
-        format!("cannot connect: {cause} (is the provider running?)")
-    } else {
-        cause
-    }
-}
-
 /// A `tower::Service` (for example an axum `Router`) called in-process.
 #[cfg(feature = "axum")]
 pub struct ServiceTarget<S> {
     service: S,
+    max_response_bytes: u64,
 }
 
 #[cfg(feature = "axum")]
 impl<S> ServiceTarget<S> {
-    /// Wraps a service.
+    /// Wraps a service; its response bodies may have 64 MiB at most.
     pub fn new(service: S) -> Self {
-        ServiceTarget { service }
+        ServiceTarget { service, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
+    }
+
+    /// Sets the largest response body accepted.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
     }
 }
 
@@ -154,11 +200,12 @@ where
     fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, String>> {
         use tower::ServiceExt as _;
         Box::pin(async move {
-            let uri = url_of("", request);
+            let uri = super::url::request_target(request);
             let mut builder = axum::http::Request::builder().method(request.method.as_str()).uri(&uri);
             if let Some(headers) = &request.headers {
                 for (name, values) in headers {
-                    builder = builder.header(name.as_str(), values.join(", "));
+                    let joined = values.iter().map(|v| unfold(v)).collect::<Vec<_>>().join(", ");
+                    builder = builder.header(name.as_str(), joined);
                 }
             }
             let http_request = builder
@@ -173,9 +220,14 @@ where
             let status = response.status().as_u16();
             let headers = headers_of(response.headers());
             let body = axum::body::Body::new(response.into_body());
-            let bytes = axum::body::to_bytes(body, 64 << 20)
-                .await
-                .map_err(|e| format!("reading the body of {uri}: {e}"))?;
+            let cap = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
+            let bytes = axum::body::to_bytes(body, cap).await.map_err(|e| {
+                format!(
+                    "the response to {} {uri}: {e} (at most {} is read; raise it with max_response_bytes)",
+                    request.method,
+                    crate::model::human_size(cap)
+                )
+            })?;
             Ok(to_response(status, headers, &bytes))
         })
     }

@@ -1,0 +1,8 @@
+#![no_main]
+//! cargo-fuzz target; the body is `pact_fuzz::pact_reader`, which the main test suite also runs.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(violation) = pact_fuzz::pact_reader(data) {
+        panic!("{violation}");
+    }
+});
