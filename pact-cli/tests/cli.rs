@@ -256,3 +256,50 @@ async fn the_official_pact_verifier_cli_verifies_the_demo_service() {
     assert!(!stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.matches("(OK)").count() >= 20, "{stdout}");
 }
+
+/// The official verifier calls the state-change URL also for an interaction without a provider
+/// state (`{"state": ""}`), and with `--state-change-as-query` sends the call as query
+/// parameters with no body: our route takes both, so such pacts verify with their verifier too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_official_verifier_s_empty_state_and_query_calls_are_understood() {
+    let url = serve(None).await;
+    let port = url.rsplit(':').next().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let stateless = dir.path().join("stateless.json");
+    std::fs::write(
+        &stateless,
+        serde_json::json!({
+            "consumer": {"name": "C"}, "provider": {"name": "UserService"},
+            "interactions": [{
+                "description": "a request for a user nobody created",
+                "request": {"method": "GET", "path": "/users/Nobody"},
+                "response": {"status": 404}
+            }],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    for as_query in [false, true] {
+        let mut args = vec!["verifier".to_string(), "--hostname".into(), "127.0.0.1".into(), "--port".into()];
+        args.push(port.clone());
+        args.extend(["-f".to_string(), stateless.display().to_string(), "-f".into(), demo_pact()]);
+        args.extend([
+            "--state-change-url".to_string(),
+            format!("{url}/_pact/provider_states"),
+            "--state-change-teardown".into(),
+            "--no-colour".into(),
+        ]);
+        if as_query {
+            args.push("--state-change-as-query".into());
+        }
+        let output = tokio::task::spawn_blocking(move || {
+            test_support::official_command().args(&args).output().unwrap()
+        })
+        .await
+        .unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(0), "as query: {as_query}\n{stdout}\n{stderr}");
+        assert!(!stdout.contains("FAILED") && !stdout.contains("State change request failed"), "{stdout}");
+    }
+}

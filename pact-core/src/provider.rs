@@ -362,10 +362,14 @@ impl<S: Send + Sync + 'static> StateRegistry<S> {
     /// A handler that fails is a 500. When a handler fails, the states this call set up before
     /// it are torn down again (by their teardown handlers, where there are any), in reverse order.
     pub async fn handle(&self, app: &S, body: &[u8]) -> (u16, Value) {
-        let call = match StateCall::parse(body) {
-            Ok(call) => call,
-            Err(message) => return (400, json!({ "error": message })),
-        };
+        match StateCall::parse(body) {
+            Ok(call) => self.handle_call(app, call).await,
+            Err(message) => (400, json!({ "error": message })),
+        }
+    }
+
+    /// As [`handle`](Self::handle), for a call already read (from a body or a query string).
+    pub async fn handle_call(&self, app: &S, call: StateCall) -> (u16, Value) {
         match self.check(&call) {
             Ok(()) => {}
             Err(e @ StateError::Unknown { .. }) => {
@@ -477,8 +481,11 @@ impl StateCall {
                 Some(other) => Err(wrong(field, "a string", other)),
             }
         };
+        // An empty name is how the Rust core's verifiers call for an interaction that has no
+        // provider state (`{"state": "", "action": "setup"}`): a call with nothing to do.
         let mut states: Vec<String> = Vec::new();
-        if let Some(state) = optional_str("state")? {
+        let named = obj.contains_key("state") || obj.contains_key("states");
+        if let Some(state) = optional_str("state")?.filter(|s| !s.is_empty()) {
             states.push(state.to_string());
         }
         match obj.get("states") {
@@ -487,14 +494,14 @@ impl StateCall {
                 for (i, state) in list.iter().enumerate() {
                     let state =
                         state.as_str().ok_or_else(|| wrong(&format!("states[{i}]"), "a string", state))?;
-                    if !states.iter().any(|s| s == state) {
+                    if !state.is_empty() && !states.iter().any(|s| s == state) {
                         states.push(state.to_string());
                     }
                 }
             }
             Some(other) => return Err(wrong("states", "an array of state names", other)),
         }
-        if states.is_empty() {
+        if !named {
             return Err("the state-change body names no state (expected \"state\" or \"states\")".into());
         }
         let params = match obj.get("params") {
@@ -511,6 +518,34 @@ impl StateCall {
         };
         let consumer = optional_str("consumer")?.map(str::to_string);
         Ok(StateCall { states, params, action, consumer })
+    }
+
+    /// Reads a call sent as query parameters, as pact_verifier_cli's `--state-change-as-query`
+    /// sends it: `state`, `action`, and every other parameter as a param (a string: the query
+    /// cannot say more). An empty `state` is a call for an interaction without a state.
+    ///
+    /// ```
+    /// use pact_core::provider::{Action, StateCall};
+    ///
+    /// let call = StateCall::from_query("state=a%20user%20exists&action=teardown&name=Ann").unwrap();
+    /// assert_eq!((call.states, call.action), (vec!["a user exists".to_string()], Action::Teardown));
+    /// assert_eq!(call.params["name"], "Ann");
+    /// ```
+    pub fn from_query(query: &str) -> Result<Self, String> {
+        let mut body = serde_json::Map::new();
+        let mut params = Params::new();
+        for (key, value) in form_urlencoded_pairs(query) {
+            match key.as_str() {
+                "state" | "action" | "consumer" => {
+                    body.insert(key, Value::String(value));
+                }
+                _ => {
+                    params.insert(key, Value::String(value));
+                }
+            }
+        }
+        body.insert("params".into(), Value::Object(params));
+        Self::parse(Value::Object(body).to_string().as_bytes())
     }
 
     /// The body this verifier sends: the union of both protocols' fields, so that providers
@@ -554,16 +589,63 @@ pub fn with_state_route_from<S: Clone + Send + Sync + 'static>(
     let registry = Arc::new(registry);
     router.route(
         STATE_ROUTE,
-        axum::routing::post(move |State(app): State<S>, body: axum::body::Bytes| {
-            let registry = registry.clone();
-            async move {
-                let (status, body) = registry.handle(&app, &body).await;
-                let status = axum::http::StatusCode::from_u16(status)
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-                (status, axum::Json(body))
-            }
-        }),
+        axum::routing::post(
+            move |State(app): State<S>, query: axum::extract::RawQuery, body: axum::body::Bytes| {
+                let registry = registry.clone();
+                async move {
+                    // A call with no body and the state in the query (`--state-change-as-query`).
+                    let query_call = query.0.filter(|_| body.iter().all(u8::is_ascii_whitespace));
+                    let (status, body) = match query_call {
+                        Some(query) => match StateCall::from_query(&query) {
+                            Ok(call) => registry.handle_call(&app, call).await,
+                            Err(message) => (400, json!({ "error": message })),
+                        },
+                        None => registry.handle(&app, &body).await,
+                    };
+                    let status = axum::http::StatusCode::from_u16(status)
+                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+                    (status, axum::Json(body))
+                }
+            },
+        ),
     )
+}
+
+/// `a=1&b=x%20y` as decoded pairs (`+` is a space; a `%` not followed by two hex digits stays).
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    fn hex(byte: u8) -> Option<u8> {
+        (byte as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    }
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let escaped = match bytes.get(i..i + 3) {
+                Some([b'%', high, low]) => hex(*high).zip(hex(*low)).map(|(h, l)| h * 16 + l),
+                _ => None,
+            };
+            match (escaped, bytes[i]) {
+                (Some(byte), _) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                (None, b'+') => out.push(b' '),
+                (None, other) => out.push(other),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => (decode(key), decode(value)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
 }
 
 /// The path of the state-change route.
