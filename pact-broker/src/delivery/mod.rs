@@ -89,9 +89,9 @@ pub fn spawn(storage: Storage, delivery: Arc<Delivery>) -> tokio::task::JoinHand
     })
 }
 
-/// How long a lease lasts: longer than any request.
+/// How long a lease lasts: longer than any request (the timeout covers reading the response).
 fn lease(config: &WebhookConfig) -> Duration {
-    config.request_timeout * 2 + Duration::from_secs(30)
+    config.request_timeout + Duration::from_secs(10)
 }
 
 fn later(after: Duration) -> String {
