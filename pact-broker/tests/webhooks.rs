@@ -9,7 +9,8 @@
 //! - a request that hangs times out; a webhook left `retrying` is sent by the restarted broker
 //!   after a `kill -9` (the outbox is in the database);
 //! - the API: create, read (credentials redacted), update, delete, scoped lists, schemes, the
-//!   read-only user; and `pact broker create-webhook` / `delete-webhook` of the official CLI.
+//!   read-only user; and `pact broker create-webhook` / `test-webhook` / `delete-webhook` of the
+//!   official CLI.
 
 mod support;
 
@@ -613,6 +614,13 @@ async fn the_official_cli_creates_and_deletes_webhooks(backend: Backend) {
     assert_eq!(sent["version"], "3.1");
     assert!(sent["pact"].as_str().unwrap().contains("/pacts/provider/Bar/consumer/Foo/pact-version/"));
     assert_eq!(got[0].headers["content-type"], "application/json");
+
+    // pact broker test-webhook: POST to pb:execute, with the latest pact of the pair.
+    let tested = official(cli(&["test-webhook", "--uuid", &uuid])).await;
+    assert_eq!(tested.status.code(), Some(0), "{}", text(&tested));
+    assert!(text(&tested).contains("Successfully executed webhook"), "{}", text(&tested));
+    let got = receiver.wait_for("/from-cli", 2, &broker).await;
+    assert_eq!(serde_json::from_str::<Value>(&got[1].body).unwrap()["version"], "3.1");
 
     let deleted = official(cli(&["delete-webhook", "--uuid", &uuid])).await;
     assert_eq!(deleted.status.code(), Some(0), "{}", text(&deleted));
