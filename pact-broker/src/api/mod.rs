@@ -204,6 +204,8 @@ pub fn router(state: AppState) -> Router {
         .route("/triggered-webhooks/{uuid}/logs", get(webhooks::logs))
         .route("/integrations", get(provider_pacts::integrations))
         .route("/metrics", get(index::metrics))
+        // The HTML pages.
+        .merge(crate::ui::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(problem_json))
