@@ -7,7 +7,7 @@
 #   4. `pact verify` fetches the pact from the broker, verifies it as UserService 0.2 and
 #      publishes the results;
 #   5. the matrix of UserServiceClient 0.1, and can-i-deploy for it (it must say yes);
-#   6. the URL of the matrix; with --keep (or PACT_DEMO_KEEP=1) the broker keeps running;
+#   6. the URL of the matrix page (HTML); with --keep (or PACT_DEMO_KEEP=1) the broker keeps running;
 #   7. everything it started stops on exit, on failure and on Ctrl-C.
 #
 # Usage: bash scripts/demo.sh [--keep] [--nextest]   (--nextest: the consumer tests run under
@@ -102,7 +102,7 @@ echo "$matrix"
 "$pact" can-i-deploy --pacticipant UserServiceClient --version 0.1
 
 echo "== 6/6 done: UserServiceClient 0.1 can be deployed with UserService 0.2"
-echo "matrix page: $(sed -n 's/^Matrix: //p' <<<"$matrix")"
+echo "matrix page: $broker_url/ui/matrix?consumer=UserServiceClient&provider=UserService (user $user, password $password)"
 if [[ "$keep" == false ]]; then
   echo "(run with --keep, or PACT_DEMO_KEEP=1, to leave the broker running)"
 fi

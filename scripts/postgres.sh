@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: on 127.0.0.1, on a free port, in a temporary
 # data directory, run as a non-root user (initdb refuses root: as root it uses the `postgres`
-# system user, created if missing). Tuned for tests (fsync off): never use it for real data.
+# system user, created if missing). Tuned for tests (fsync off; PACT_PG_DURABLE=1 keeps
+# PostgreSQL's durable defaults, for benchmarks): never use it for real data.
 #
 #   bash scripts/postgres.sh install      installs Debian's postgresql unless an initdb exists
 #   bash scripts/postgres.sh start        starts a cluster; prints "dir: DIR", then the
@@ -50,13 +51,17 @@ start() {
   if [[ "$(id -u)" == 0 ]]; then
     chown postgres "$dir"
   fi
+  local tuning="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+  if [[ "${PACT_PG_DURABLE:-}" == 1 ]]; then
+    tuning=""
+  fi
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   if ! as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1; then
     cat "$dir/initdb.log" >&2
     exit 1
   fi
   if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300" \
+      -o "-h 127.0.0.1 -p $port -k $dir $tuning -c max_connections=300" \
       start >/dev/null; then
     cat "$dir/server.log" >&2
     exit 1

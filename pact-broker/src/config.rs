@@ -11,7 +11,9 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use crate::domain::webhooks::Policy;
 use crate::hal::{BaseUrl, BaseUrlError};
 use crate::storage::{ConnectOptions, DatabaseUrl, SqliteSync};
 
@@ -74,6 +76,22 @@ pub struct Args {
     /// Let a publish change the content of an existing pact (otherwise 409).
     #[arg(long, env = "PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION")]
     pub allow_dangerous_contract_modification: bool,
+    /// URL schemes webhooks may use, space-separated (only `http` and `https` are possible).
+    #[arg(long, env = "PACT_BROKER_WEBHOOK_SCHEME_WHITELIST", default_value = "http https")]
+    pub webhook_scheme_whitelist: String,
+    /// HTTP methods webhooks may use, space-separated.
+    #[arg(long, env = "PACT_BROKER_WEBHOOK_HTTP_METHOD_WHITELIST", default_value = "POST")]
+    pub webhook_http_method_whitelist: String,
+    /// Hosts webhooks may call, space-separated: names, `*.domain`, IP addresses, `a.b.c.d/n`
+    /// ranges. Empty: any host, and the execution logs leave out response headers and bodies.
+    #[arg(long, env = "PACT_BROKER_WEBHOOK_HOST_WHITELIST", default_value = "")]
+    pub webhook_host_whitelist: String,
+    /// Seconds to wait before each retry of a failed webhook, space-separated.
+    #[arg(long, env = "PACT_BROKER_WEBHOOK_RETRY_SCHEDULE", default_value = "10 60 120 300 600 1200")]
+    pub webhook_retry_schedule: String,
+    /// Seconds a webhook request may take, connecting included.
+    #[arg(long, env = "PACT_BROKER_WEBHOOK_REQUEST_TIMEOUT", default_value_t = 15)]
+    pub webhook_request_timeout: u64,
 }
 
 /// The settings of a running broker.
@@ -91,6 +109,32 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Whether a publish may change the content of an existing pact.
     pub allow_dangerous_contract_modification: bool,
+    /// Webhook rules, retries and timeouts.
+    pub webhooks: WebhookConfig,
+}
+
+/// Where webhooks may send requests, how often a failed one is retried, and how long a
+/// request may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// Allowed schemes, methods and hosts.
+    pub policy: Policy,
+    /// Seconds before each retry; a webhook is attempted at most `len + 1` times.
+    pub retry_schedule: Vec<u64>,
+    /// How long one request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebhookConfig {
+    /// The official broker's defaults (but `http` allowed beside `https`): retries after 10 s,
+    /// 1, 2, 5, 10 and 20 minutes; 15 s per request.
+    fn default() -> Self {
+        WebhookConfig {
+            policy: Policy::default(),
+            retry_schedule: vec![10, 60, 120, 300, 600, 1200],
+            request_timeout: Duration::from_secs(15),
+        }
+    }
 }
 
 impl Config {
@@ -104,6 +148,7 @@ impl Config {
             public_url: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             allow_dangerous_contract_modification: false,
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -139,6 +184,9 @@ pub enum ConfigError {
     /// A user name or password is empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// A webhook setting is not usable.
+    #[error("{0}")]
+    Webhook(String),
 }
 
 impl Args {
@@ -185,6 +233,45 @@ impl Args {
             public_url: self.public_url.as_deref().map(BaseUrl::parse).transpose()?,
             max_body_bytes: self.max_body_bytes,
             allow_dangerous_contract_modification: self.allow_dangerous_contract_modification,
+            webhooks: self.webhook_config()?,
+        })
+    }
+
+    fn webhook_config(&self) -> Result<WebhookConfig, ConfigError> {
+        let words = |text: &str| text.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let schemes: Vec<String> =
+            words(&self.webhook_scheme_whitelist).iter().map(|s| s.to_ascii_lowercase()).collect();
+        if schemes.is_empty() || schemes.iter().any(|s| s != "http" && s != "https") {
+            return Err(ConfigError::Webhook(format!(
+                "--webhook-scheme-whitelist: only http and https are possible, found {:?}",
+                self.webhook_scheme_whitelist
+            )));
+        }
+        let methods: Vec<String> =
+            words(&self.webhook_http_method_whitelist).iter().map(|m| m.to_ascii_uppercase()).collect();
+        if methods.is_empty() || methods.iter().any(|m| !m.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return Err(ConfigError::Webhook(format!(
+                "--webhook-http-method-whitelist: expected HTTP methods such as POST, found {:?}",
+                self.webhook_http_method_whitelist
+            )));
+        }
+        let retry_schedule = words(&self.webhook_retry_schedule)
+            .iter()
+            .map(|s| s.parse::<u64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                ConfigError::Webhook(format!(
+                    "--webhook-retry-schedule: expected seconds such as \"10 60 120\", found {:?}",
+                    self.webhook_retry_schedule
+                ))
+            })?;
+        if self.webhook_request_timeout == 0 {
+            return Err(ConfigError::Webhook("--webhook-request-timeout must be at least 1 second".into()));
+        }
+        Ok(WebhookConfig {
+            policy: Policy { schemes, methods, hosts: words(&self.webhook_host_whitelist) },
+            retry_schedule,
+            request_timeout: Duration::from_secs(self.webhook_request_timeout),
         })
     }
 }

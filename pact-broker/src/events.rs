@@ -30,8 +30,7 @@ pub enum Event {
         tags: Vec<String>,
         /// The content hash.
         sha: String,
-        /// The content differs from the pact of the previous consumer version for this
-        /// provider, or there was none (`contract_content_changed`).
+        /// `contract_content_changed`: see [`Published::content_changed`](crate::domain::publish::Published::content_changed).
         content_changed: bool,
         /// This content was never published for this pair before, so no provider version
         /// has verified it (`contract_requiring_verification_published` candidates).

@@ -30,15 +30,19 @@
 //! | [`error`] | the broker's error shapes (and RFC 7807 on request) |
 //! | [`domain`] | names, pact content, publishing, selectors, pending/WIP, the matrix |
 //! | [`storage`] | sqlx on SQLite or PostgreSQL: migrations and repositories |
-//! | [`events`] | what happened, after it committed (the hook for webhooks) |
+//! | [`events`] | what happened, after it committed (a hook for embedders) |
+//! | [`delivery`] | webhook delivery: the outbox worker, retries, execution logs |
+//! | [`ui`] | the HTML pages: pacticipants and latest pacts, a pact, the matrix |
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod events;
 pub mod hal;
 pub mod server;
 pub mod storage;
+pub mod ui;

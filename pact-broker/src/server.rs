@@ -31,6 +31,9 @@ pub enum ServerError {
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
+    /// The HTTP client for webhooks could not be built.
+    #[error("cannot set up the webhook HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
 
 /// A broker bound to its address, ready to serve.
@@ -61,7 +64,8 @@ impl Broker {
                 address: address.to_string(),
                 source: std::io::Error::other("no usable base URL"),
             })?;
-        Ok(Broker { listener, state: AppState::new(storage, config, listen_base), address })
+        let state = AppState::new(storage, config, listen_base).map_err(ServerError::Http)?;
+        Ok(Broker { listener, state, address })
     }
 
     /// The bound address.
@@ -81,15 +85,18 @@ impl Broker {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish and closes the
-    /// database.
+    /// database. Webhooks are delivered in the background meanwhile ([`crate::delivery`]).
     ///
     /// # Errors
     ///
     /// The server failed.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
         let storage = self.state.storage.clone();
+        let dispatcher = crate::delivery::spawn(storage.clone(), self.state.delivery.clone());
         let router = api::router(self.state);
         let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
+        // Webhook requests in flight are sent again after their lease expires.
+        dispatcher.abort();
         storage.close().await;
         result.map_err(ServerError::Serve)
     }

@@ -9,9 +9,6 @@
 
 mod support;
 
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
-
 use demo_user_service::{app, AppState, Broken};
 use serde_json::json;
 use support::*;
@@ -29,40 +26,6 @@ async fn serve_demo(broken: Option<Broken>) -> String {
         let _ = axum::serve(listener, app(AppState::broken(broken), true)).await;
     });
     url
-}
-
-/// Runs the official CLI with a deadline; returns its output.
-async fn official(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        let mut command: Command = test_support::official_command();
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("PACT_BROKER_") {
-                command.env_remove(key);
-            }
-        }
-        let mut child = command
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(180);
-        while child.try_wait().unwrap().is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
 fn broker_args(broker: &Broker, command: &[&str]) -> Vec<String> {

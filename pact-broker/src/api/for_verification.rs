@@ -159,7 +159,7 @@ fn body_from_query(uri: &Uri) -> Value {
 
 fn metadata_of(pact: &VerifiablePact) -> Metadata {
     if pact.wip {
-        return Metadata { selectors: Vec::new(), pending: None, wip: true };
+        return Metadata { wip: true, ..Default::default() };
     }
     let selectors = pact
         .selections
@@ -185,7 +185,7 @@ fn metadata_of(pact: &VerifiablePact) -> Metadata {
             m
         })
         .collect();
-    Metadata { selectors, pending: Some(pact.pending), wip: false }
+    Metadata { selectors, pending: Some(pact.pending), ..Default::default() }
 }
 
 async fn answer(state: AppState, base: BaseUrl, provider: String, body: Value) -> ApiResult<Hal> {

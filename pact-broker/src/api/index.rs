@@ -2,6 +2,8 @@
 //! flag; and the health check.
 
 use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 use super::AppState;
@@ -69,9 +71,17 @@ pub fn document(base: &BaseUrl) -> Value {
     json!({ "_links": links })
 }
 
-/// `GET /`.
-pub async fn index(base: BaseUrl) -> Hal {
-    Hal::ok(document(&base))
+/// `GET /`: the HAL index; a browser (its `Accept` prefers `text/html`) is sent to the UI
+/// (`303 See Other`, `Location: /ui`).
+pub async fn index(base: BaseUrl, headers: HeaderMap) -> Response {
+    if crate::ui::prefers_html(&headers) {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(location) = HeaderValue::from_str(&base.href(&["ui"])) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    }
+    Hal::ok(document(&base)).into_response()
 }
 
 /// `GET /diagnostic/status/heartbeat`: 200 while the process serves requests (open to

@@ -13,6 +13,7 @@
 //! | [`verifications`] | verification results |
 //! | [`environments`] | environments, deployed and released versions |
 //! | [`matrix`] | `/matrix`, `/can-i-deploy` and the can-i-deploy shortcuts |
+//! | [`webhooks`] | webhooks, the webhooks events triggered, their execution logs |
 //!
 //! Around them: basic auth ([`crate::auth`]), the body size limit, RFC 7807 errors on request,
 //! `OPTIONS` on every resource, and JSON 404/405 answers.
@@ -30,6 +31,7 @@ pub mod publish_contracts;
 pub mod urls;
 pub mod verifications;
 pub mod versions;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -41,6 +43,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::error::{wants_problem_json, ApiError};
 use crate::events::{EventSink, NoEvents};
 use crate::hal::BaseUrl;
@@ -57,12 +60,19 @@ pub struct AppState {
     pub listen_base: BaseUrl,
     /// Receives events after their write committed.
     pub events: Arc<dyn EventSink>,
+    /// Webhook delivery: woken after a commit that triggered webhooks.
+    pub delivery: Arc<Delivery>,
 }
 
 impl AppState {
     /// State for `storage` and `config`, with events ignored.
-    pub fn new(storage: Storage, config: Config, listen_base: BaseUrl) -> Self {
-        AppState { storage, config: Arc::new(config), listen_base, events: Arc::new(NoEvents) }
+    ///
+    /// # Errors
+    ///
+    /// The webhooks' HTTP client could not be built.
+    pub fn new(storage: Storage, config: Config, listen_base: BaseUrl) -> Result<Self, reqwest::Error> {
+        let delivery = Arc::new(Delivery::new(config.webhooks.clone())?);
+        Ok(AppState { storage, config: Arc::new(config), listen_base, events: Arc::new(NoEvents), delivery })
     }
 
     /// Replaces the event sink.
@@ -175,8 +185,27 @@ pub fn router(state: AppState) -> Router {
         // Matrix.
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
+        // Webhooks.
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{uuid}", get(webhooks::show).put(webhooks::replace).delete(webhooks::delete))
+        .route("/webhooks/{uuid}/execute", post(webhooks::execute))
+        .route("/webhooks/provider/{provider}", get(webhooks::list_scoped).post(webhooks::create_scoped))
+        .route("/webhooks/consumer/{consumer}", get(webhooks::list_scoped).post(webhooks::create_scoped))
+        .route(
+            "/webhooks/provider/{provider}/consumer/{consumer}",
+            get(webhooks::list_scoped).post(webhooks::create_scoped),
+        )
+        .route(&format!("{pacts}/webhooks"), get(webhooks::list_scoped).post(webhooks::create_scoped))
+        .route(&format!("{pacts}/version/{{version}}/triggered-webhooks"), get(webhooks::triggered_by_pact))
+        .route(
+            &format!("{pacts}/pact-version/{{sha}}/verification-results/{{number}}/triggered-webhooks"),
+            get(webhooks::triggered_by_verification),
+        )
+        .route("/triggered-webhooks/{uuid}/logs", get(webhooks::logs))
         .route("/integrations", get(provider_pacts::integrations))
         .route("/metrics", get(index::metrics))
+        // The HTML pages.
+        .merge(crate::ui::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(problem_json))

@@ -11,6 +11,7 @@ use super::extract::{check_names, JsonBody, PathParams};
 use super::{urls, AppState};
 use crate::domain::pact_content;
 use crate::domain::publish::{self, OnConflict, Outcome, PublishError, PublishPact};
+use crate::domain::webhook_triggers::{self, PublishRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link, HAL_JSON};
 use crate::storage::pacts::{self, ConsumerVersions, PublicationQuery};
@@ -213,18 +214,38 @@ async fn publish_with(
         }
         ApiError::fields(errors)
     })?;
-    let mut tx = state.storage.write().await?;
-    let request = PublishPact {
-        consumer: &path.consumer,
-        provider: &path.provider,
-        consumer_version: &path.version,
-        content,
-        on_conflict,
-        allow_modification: state.config.allow_dangerous_contract_modification,
-    };
-    let published = publish::publish(&mut tx, request).await.map_err(publish_error)?;
-    let rendered = render(&mut tx, &base, &published.publication, None).await?;
-    storage::commit(tx).await?;
+    let allow_modification = state.config.allow_dangerous_contract_modification;
+    let (job_base, job_path) =
+        (base.clone(), (path.consumer.clone(), path.provider.clone(), path.version.clone()));
+    let (published, rendered, triggered) = state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let (consumer, provider, version) = job_path;
+                let request = PublishPact {
+                    consumer: &consumer,
+                    provider: &provider,
+                    consumer_version: &version,
+                    content,
+                    on_conflict,
+                    allow_modification,
+                };
+                let published = publish::publish(conn, request).await.map_err(publish_error)?;
+                let triggered = webhook_triggers::contract_published(
+                    conn,
+                    &job_base,
+                    &published,
+                    PublishRequest::default(),
+                )
+                .await?;
+                let rendered = render(conn, &job_base, &published.publication, None).await?;
+                Ok::<_, ApiError>((published, rendered, triggered))
+            })
+        })
+        .await?;
+    if !triggered.is_empty() {
+        state.delivery.wake();
+    }
     state.events.committed(&[published.event(None, &[])]);
     let location = urls::pact(&base, &path.provider, &path.consumer, &path.version);
     let status = if published.outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };

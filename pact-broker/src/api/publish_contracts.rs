@@ -13,10 +13,11 @@ use super::pacticipants::embedded;
 use super::pacts::publish_error;
 use super::{urls, AppState};
 use crate::domain::publish::{self, OnConflict, Outcome, PublishPact};
+use crate::domain::webhook_triggers::{self, PublishRequest};
 use crate::domain::{names, pact_content};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
-use crate::storage::{self, pacticipants, verifications, versions};
+use crate::storage::{pacticipants, verifications, versions, Conn, Pacticipant, Version};
 
 struct Contract {
     provider: String,
@@ -223,25 +224,34 @@ fn notice(kind: &str, text: String) -> Value {
     json!({ "type": kind, "text": text })
 }
 
-/// `POST /contracts/publish`: 200 with notices, 400 for an invalid request, 409 for changed
-/// content. Nothing is stored unless every contract is accepted.
-pub async fn publish(
-    State(state): State<AppState>,
+/// What the transaction of a publish gives the response.
+struct Stored {
+    notices: Vec<Value>,
+    events: Vec<crate::events::Event>,
+    contract_links: Vec<Value>,
+    pacticipant: Pacticipant,
+    version: Version,
+    branch: Option<String>,
+    triggered: usize,
+}
+
+/// The whole publish, in one transaction.
+async fn store(
+    conn: &mut Conn,
     base: BaseUrl,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Hal> {
-    let request = parse(&body).map_err(ApiError::fields)?;
-    let mut tx = state.storage.write().await?;
+    request: Request,
+    allow_modification: bool,
+) -> ApiResult<Stored> {
     let (p, version, created) =
-        versions::find_or_create_by_names(&mut tx, &request.pacticipant, &request.version).await?;
+        versions::find_or_create_by_names(conn, &request.pacticipant, &request.version).await?;
     if request.build_url.is_some() {
-        versions::set_build_url(&mut tx, version.id, request.build_url.as_deref()).await?;
+        versions::set_build_url(conn, version.id, request.build_url.as_deref()).await?;
     }
     if let Some(branch) = &request.branch {
-        versions::add_to_branch(&mut tx, &version, branch).await?;
+        versions::add_to_branch(conn, &version, branch).await?;
     }
     for tag in &request.tags {
-        versions::add_tag(&mut tx, version.id, tag).await?;
+        versions::add_tag(conn, version.id, tag).await?;
     }
     let mut notices = Vec::new();
     let mut description = format!("{} version {}", p.name, version.number);
@@ -259,6 +269,7 @@ pub async fn publish(
     notices.push(notice("debug", format!("{} {description}", if created { "Created" } else { "Updated" })));
     let mut events = Vec::new();
     let mut contract_links = Vec::new();
+    let mut triggered = Vec::new();
     for contract in request.contracts {
         let publish_request = PublishPact {
             consumer: &request.pacticipant,
@@ -266,9 +277,9 @@ pub async fn publish(
             consumer_version: &request.version,
             content: contract.content,
             on_conflict: contract.on_conflict,
-            allow_modification: state.config.allow_dangerous_contract_modification,
+            allow_modification,
         };
-        let published = match publish::publish(&mut tx, publish_request).await {
+        let published = match publish::publish(conn, publish_request).await {
             Ok(published) => published,
             Err(e) => {
                 let error = publish_error(e);
@@ -298,7 +309,7 @@ pub async fn publish(
         notices.push(notice("success", text));
         let href = urls::pact(&base, prov, c, v);
         notices.push(notice("debug", format!("  View the published pact at {href}")));
-        if !verifications::any_success(&mut tx, published.publication.pact_version_id).await? {
+        if !verifications::any_success(conn, published.publication.pact_version_id).await? {
             notices.push(notice("prompt", "  Next steps:".into()));
             notices.push(notice(
                 "prompt",
@@ -308,18 +319,51 @@ pub async fn publish(
         contract_links.push(Value::from(
             Link::new(href).title("Pact").name(format!("Pact between {c} ({v}) and {prov}")),
         ));
+        let context =
+            PublishRequest { branch: request.branch.as_deref(), build_url: request.build_url.as_deref() };
+        triggered.extend(webhook_triggers::contract_published(conn, &base, &published, context).await?);
         events.push(published.event(request.branch.as_deref(), &request.tags));
     }
-    let version = versions::find_by_id(&mut tx, version.id).await?.unwrap_or(version);
+    if triggered.is_empty() {
+        notices.push(notice("debug", "No enabled webhooks found for the detected events".into()));
+    }
+    for t in &triggered {
+        notices.push(notice(
+            "info",
+            format!("Webhook {:?} triggered for event {}.", t.description, t.event_name),
+        ));
+        let logs = base.href(&["triggered-webhooks", &t.uuid, "logs"]);
+        notices.push(notice("info", format!("  View logs at {logs}")));
+    }
+    let version = versions::find_by_id(conn, version.id).await?.unwrap_or(version);
     let branch =
-        versions::branch_versions_of(&mut tx, version.id).await?.last().map(|bv| bv.branch.name.clone());
-    let pacticipant = pacticipants::find_by_id(&mut tx, p.id).await?.unwrap_or(p);
-    storage::commit(tx).await?;
-    state.events.committed(&events);
+        versions::branch_versions_of(conn, version.id).await?.last().map(|bv| bv.branch.name.clone());
+    let pacticipant = pacticipants::find_by_id(conn, p.id).await?.unwrap_or(p);
+    Ok(Stored { notices, events, contract_links, pacticipant, version, branch, triggered: triggered.len() })
+}
+
+/// `POST /contracts/publish`: 200 with notices, 400 for an invalid request, 409 for changed
+/// content. Nothing is stored unless every contract is accepted. The webhooks the publish
+/// triggers are written in the same transaction and sent after the commit.
+pub async fn publish(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Hal> {
+    let request = parse(&body).map_err(ApiError::fields)?;
+    let tags = request.tags.clone();
+    let allow = state.config.allow_dangerous_contract_modification;
+    let job_base = base.clone();
+    let stored =
+        state.storage.transaction(move |conn| Box::pin(store(conn, job_base, request, allow))).await?;
+    if stored.triggered > 0 {
+        state.delivery.wake();
+    }
+    state.events.committed(&stored.events);
+    let Stored { notices, contract_links, pacticipant, version, branch, .. } = stored;
 
     let version_href = urls::version(&base, &pacticipant.name, &version.number);
-    let tag_links: Vec<Value> = request
-        .tags
+    let tag_links: Vec<Value> = tags
         .iter()
         .map(|t| {
             Link::new(urls::tag(&base, &pacticipant.name, &version.number, t))

@@ -8,11 +8,12 @@ use serde_json::{json, Map, Value};
 use super::extract::{check_names, JsonBody, PathParams};
 use super::{urls, AppState};
 use crate::domain::metadata::Metadata;
+use crate::domain::webhook_triggers;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::hal::{BaseUrl, Hal, Link};
 use crate::storage::verifications::{self, NewVerification};
-use crate::storage::{self, pacticipants, pacts, versions, Conn, PactVersion, StorageResult, Verification};
+use crate::storage::{pacticipants, pacts, versions, Conn, PactVersion, StorageResult, Verification};
 
 /// `.../pact-version/{sha}[/metadata/{metadata}]/verification-results[/{number}]`.
 #[derive(Debug, Deserialize)]
@@ -171,27 +172,45 @@ async fn publish_results(state: AppState, base: BaseUrl, path: ResultsPath, body
     let result = parse(&body)?;
     check_names(&[("provider", &path.provider)])?;
     let metadata = path.metadata.as_deref().map(Metadata::decode).unwrap_or_default();
-    let mut tx = state.storage.write().await?;
-    let content = find_content(&mut tx, &path.provider, &path.consumer, &path.sha).await?;
-    let (_, provider_version, _) =
-        versions::find_or_create_by_names(&mut tx, &path.provider, &result.provider_version).await?;
-    let stored = verifications::insert(
-        &mut tx,
-        &NewVerification {
-            pact_version_id: content.id,
-            provider_version_id: provider_version.id,
-            success: result.success,
-            build_url: result.build_url,
-            test_results: result.test_results,
-            verified_by: result.verified_by,
-            pending: metadata.pending,
-            wip: metadata.wip,
-            consumer_version_selectors: metadata.selectors_json(),
-        },
-    )
-    .await?;
-    let rendered = render(&mut tx, &base, &stored).await?;
-    storage::commit(tx).await?;
+    let job_base = base.clone();
+    let (stored, rendered, triggered) = state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let content = find_content(conn, &path.provider, &path.consumer, &path.sha).await?;
+                let (_, provider_version, _) =
+                    versions::find_or_create_by_names(conn, &path.provider, &result.provider_version).await?;
+                let stored = verifications::insert(
+                    conn,
+                    &NewVerification {
+                        pact_version_id: content.id,
+                        provider_version_id: provider_version.id,
+                        success: result.success,
+                        build_url: result.build_url.clone(),
+                        test_results: result.test_results,
+                        verified_by: result.verified_by,
+                        pending: metadata.pending,
+                        wip: metadata.wip,
+                        consumer_version_selectors: metadata.selectors_json(),
+                    },
+                )
+                .await?;
+                let triggered = webhook_triggers::verification_published(
+                    conn,
+                    &job_base,
+                    &stored,
+                    &metadata,
+                    result.build_url.as_deref(),
+                )
+                .await?;
+                let rendered = render(conn, &job_base, &stored).await?;
+                Ok::<_, ApiError>((stored, rendered, triggered))
+            })
+        })
+        .await?;
+    if !triggered.is_empty() {
+        state.delivery.wake();
+    }
     state.events.committed(&[Event::VerificationPublished {
         consumer: stored.consumer_name.clone(),
         provider: stored.provider_name.clone(),

@@ -61,6 +61,10 @@ pub struct Metadata {
     pub pending: Option<bool>,
     /// `w`: whether the pact was work in progress.
     pub wip: bool,
+    /// `cvn`: the consumer version number (in the pact URLs webhooks hand out).
+    pub consumer_version_number: Option<String>,
+    /// `cvt[]`: the consumer version's tags (in the pact URLs webhooks hand out).
+    pub consumer_version_tags: Vec<String>,
 }
 
 impl Metadata {
@@ -72,7 +76,7 @@ impl Metadata {
     /// let meta = Metadata {
     ///     selectors: vec![MetaSelector { branch: Some("main".into()), latest: Some(true), consumer_version_id: Some(3), ..Default::default() }],
     ///     pending: Some(false),
-    ///     wip: false,
+    ///     ..Default::default()
     /// };
     /// let segment = meta.encode();
     /// assert_eq!(Metadata::decode(&segment), meta);
@@ -119,6 +123,8 @@ impl Metadata {
             match key.as_ref() {
                 "p" => meta.pending = Some(bool_value),
                 "w" => meta.wip = bool_value,
+                "cvn" => meta.consumer_version_number = Some(value.to_string()),
+                "cvt[]" => meta.consumer_version_tags.push(value.to_string()),
                 other => {
                     let Some((index, field)) = other
                         .strip_prefix("s[")
@@ -146,6 +152,27 @@ impl Metadata {
         meta.selectors = unindexed;
         meta.selectors.extend(indexed.into_values());
         meta
+    }
+
+    /// The metadata of the pact URL a webhook hands out for a publication, as the official
+    /// broker writes it: the consumer version number, its tags, and `w=true`.
+    ///
+    /// ```
+    /// use pact_broker::domain::metadata::Metadata;
+    ///
+    /// let segment = Metadata::for_webhook("1.0", &["main".to_string()]);
+    /// let meta = Metadata::decode(&segment);
+    /// assert_eq!(meta.consumer_version_number.as_deref(), Some("1.0"));
+    /// assert_eq!(meta.consumer_version_tags, ["main"]);
+    /// ```
+    pub fn for_webhook(consumer_version: &str, tags: &[String]) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("cvn", consumer_version);
+        for tag in tags {
+            query.append_pair("cvt[]", tag);
+        }
+        query.append_pair("w", "true");
+        URL_SAFE_NO_PAD.encode(query.finish())
     }
 
     /// The selectors as JSON, for storage with a verification result.
@@ -187,6 +214,7 @@ mod tests {
             ],
             pending: Some(true),
             wip: true,
+            ..Default::default()
         };
         assert_eq!(Metadata::decode(&meta.encode()), meta);
     }

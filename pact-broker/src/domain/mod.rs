@@ -9,3 +9,6 @@ pub mod pact_content;
 pub mod publish;
 pub mod selectors;
 pub mod verification_notices;
+pub mod webhook_template;
+pub mod webhook_triggers;
+pub mod webhooks;

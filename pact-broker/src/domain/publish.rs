@@ -66,7 +66,10 @@ pub struct Published {
     pub publication: PactPublication,
     /// What happened.
     pub outcome: Outcome,
-    /// The content differs from the previous consumer version's pact with the provider.
+    /// The official broker's `contract_content_changed`: a new publication whose content
+    /// differs from the previous one with each of the version's tags (or, for an untagged
+    /// version, from the previous untagged one), or is the first with one of them; or a
+    /// publication whose content was replaced or merged.
     pub content_changed: bool,
     /// The content was never stored for this pair before.
     pub new_content: bool,
@@ -181,7 +184,36 @@ pub async fn publish(conn: &mut Conn, request: PublishPact<'_>) -> Result<Publis
             pacts::create_publication(conn, consumer.id, provider.id, version.id, pact_version.id).await?
         }
     };
-    let previous = pacts::previous_publication(conn, consumer.id, provider.id, version.id).await?;
-    let content_changed = previous.is_none_or(|p| p.sha != publication.sha);
+    let content_changed = match outcome {
+        Outcome::Unchanged => false,
+        Outcome::Replaced | Outcome::Merged => true,
+        Outcome::Created => changed_since_previous(conn, &publication).await?,
+    };
     Ok(Published { consumer, provider, version, publication, outcome, content_changed, new_content })
+}
+
+/// Whether a new publication's content differs from the previous publication of the pair with
+/// each tag of its consumer version (or the previous untagged one), as the official broker
+/// decides `contract_content_changed`.
+async fn changed_since_previous(
+    conn: &mut Conn,
+    publication: &PactPublication,
+) -> Result<bool, StorageError> {
+    let tags = versions::tags_of(conn, publication.consumer_version_id).await?;
+    let names: Vec<Option<&str>> =
+        if tags.is_empty() { vec![None] } else { tags.iter().map(|t| Some(t.name.as_str())).collect() };
+    for tag in names {
+        let previous = pacts::previous_publication(
+            conn,
+            publication.consumer_id,
+            publication.provider_id,
+            publication.consumer_version_id,
+            tag,
+        )
+        .await?;
+        if previous.is_none_or(|p| p.sha != publication.sha) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

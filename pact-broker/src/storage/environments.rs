@@ -295,3 +295,16 @@ pub async fn end(conn: &mut Conn, kind: Kind, id: i64) -> StorageResult<()> {
     sqlx::query(&sql).bind(now()).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
+
+/// The current records of a pacticipant in every environment (deployed and not undeployed, or
+/// released and still supported), oldest first.
+pub async fn current_of_pacticipant(
+    conn: &mut Conn,
+    kind: Kind,
+    pacticipant_id: i64,
+) -> StorageResult<Vec<Deployment>> {
+    let sql =
+        format!("{} WHERE d.pacticipant_id = $1 AND d.{} IS NULL ORDER BY d.id", kind.select(), kind.ended());
+    let rows = sqlx::query(&sql).bind(pacticipant_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(deployment_from_row).collect()
+}

@@ -11,7 +11,10 @@ use sqlx::{Executor, Row};
 use super::{now, Backend, Storage, StorageError, StorageResult};
 
 /// `(version, name, sql)` of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../../migrations/0001_initial.sql")),
+    (2, "webhooks", include_str!("../../migrations/0002_webhooks.sql")),
+];
 
 /// An arbitrary key for PostgreSQL's advisory lock around migrations.
 const LOCK_KEY: i64 = 0x7061_6374_6272;

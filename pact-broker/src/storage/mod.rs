@@ -5,13 +5,15 @@
 //! `Any` driver with runtime (not macro-checked) queries. Integers are `BIGINT` and booleans
 //! are stored as `0`/`1`, so that values decode the same way from both.
 //!
-//! Every write goes through one transaction ([`Storage::write`]), committed before the
-//! response is sent: an acknowledged write survives a `kill -9` of the broker. On SQLite
-//! writes go through a single connection (SQLite has one writer at a time anyway, and a
-//! single writer never meets `SQLITE_BUSY`), with `synchronous = FULL` by default (see
-//! [`SqliteSync`] for the faster `NORMAL`); reads use a pool of their own, which WAL lets run
-//! beside the writer. On PostgreSQL one pool serves both, and
-//! the server keeps nothing in memory that another replica would need.
+//! Every write goes through one transaction ([`Storage::transaction`], or [`Storage::write`]),
+//! committed before the response is sent: an acknowledged write survives a `kill -9` of the
+//! broker. On SQLite writes go through a single connection (SQLite has one writer at a time
+//! anyway, and a single writer never meets `SQLITE_BUSY`), with `synchronous = FULL` by
+//! default (see [`SqliteSync`] for the faster `NORMAL`); [`Storage::transaction`] jobs that
+//! arrive together share one commit ([`writer`], group commit). Reads use a pool of their own,
+//! which WAL lets run beside the writer. On PostgreSQL one pool serves both, each transaction
+//! commits on its own (PostgreSQL groups concurrent commits itself), and the server keeps
+//! nothing in memory that another replica would need.
 //!
 //! The repositories, one module per table family, take a `&mut AnyConnection`, so that a
 //! caller composes them inside one transaction.
@@ -24,6 +26,8 @@ pub mod pacts;
 pub mod records;
 pub mod verifications;
 pub mod versions;
+pub mod webhooks;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -190,6 +194,9 @@ pub enum StorageError {
     /// A stored value is not what the schema promises (a bug, or a database edited by hand).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The transaction a write was batched into could not be committed: nothing of it is stored.
+    #[error("the write was not stored: {0}")]
+    Batch(String),
 }
 
 /// Result alias of the storage layer.
@@ -201,6 +208,7 @@ pub struct Storage {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    writer: Option<std::sync::Arc<writer::Writer>>,
 }
 
 const SQLITE_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#').add(b' ');
@@ -260,7 +268,8 @@ impl Storage {
                         })
                     })
                     .connect_lazy_with(connect_options);
-                Storage { read, write, backend: Backend::Sqlite }
+                let writer = Some(std::sync::Arc::new(writer::Writer::spawn(write.clone())));
+                Storage { read, write, backend: Backend::Sqlite, writer }
             }
             DatabaseUrl::Postgres(url) => {
                 let connect_options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
@@ -270,7 +279,7 @@ impl Storage {
                     .connect_with(connect_options)
                     .await
                     .map_err(connect_error)?;
-                Storage { read: pool.clone(), write: pool, backend: Backend::Postgres }
+                Storage { read: pool.clone(), write: pool, backend: Backend::Postgres, writer: None }
             }
         };
         migrations::run(&storage).await?;
@@ -298,6 +307,37 @@ impl Storage {
     /// No connection could be had within the pool's timeout.
     pub async fn write(&self) -> StorageResult<Transaction<'static, Any>> {
         Ok(self.write.begin().await?)
+    }
+
+    /// Runs `job` in a write transaction and commits it; nothing of it is stored when it
+    /// returns an error. The result comes back after the commit.
+    ///
+    /// On SQLite, jobs that arrive together run in one transaction, each under a savepoint, and
+    /// share one commit ([`writer`]): keep a job to its database work.
+    ///
+    /// # Errors
+    ///
+    /// The job's error, or the commit's.
+    pub async fn transaction<T, E, F>(&self, job: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> writer::JobFuture<'c, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        if let Some(writer) = &self.writer {
+            return writer.run(job).await;
+        }
+        let mut tx = self.write.begin().await.map_err(StorageError::from)?;
+        match job(&mut tx).await {
+            Ok(value) => {
+                tx.commit().await.map_err(StorageError::from)?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
     }
 
     /// Closes every connection (waits for connections in use to be returned).

@@ -133,25 +133,31 @@ pub async fn delete_publication(conn: &mut Conn, publication_id: i64) -> Storage
 }
 
 /// The publication of the same pair for the latest consumer version older than
-/// `consumer_version_id`.
+/// `consumer_version_id` that has the tag `tag`, or no tag at all when `tag` is `None`.
 pub async fn previous_publication(
     conn: &mut Conn,
     consumer_id: i64,
     provider_id: i64,
     consumer_version_id: i64,
+    tag: Option<&str>,
 ) -> StorageResult<Option<PactPublication>> {
+    let tagged = match tag {
+        Some(_) => {
+            "EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = pp.consumer_version_id AND tg.name = $4)"
+        }
+        None => "NOT EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = pp.consumer_version_id)",
+    };
     let sql = format!(
         "SELECT {} FROM {} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.consumer_version_id < $3 \
-         ORDER BY pp.consumer_version_id DESC LIMIT 1",
+         AND {tagged} ORDER BY pp.consumer_version_id DESC LIMIT 1",
         PactPublication::COLUMNS,
         PactPublication::FROM
     );
-    let row = sqlx::query(&sql)
-        .bind(consumer_id)
-        .bind(provider_id)
-        .bind(consumer_version_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let mut query = sqlx::query(&sql).bind(consumer_id).bind(provider_id).bind(consumer_version_id);
+    if let Some(tag) = tag {
+        query = query.bind(tag);
+    }
+    let row = query.fetch_optional(&mut *conn).await?;
     row.as_ref().map(PactPublication::from_row).transpose()
 }
 

@@ -186,3 +186,36 @@ pub async fn any_success_for_tag(
     }
     Ok(query.fetch_optional(&mut *conn).await?.is_some())
 }
+
+/// Whether `provider_version_id` published any verification result of this content.
+pub async fn exists_for(
+    conn: &mut Conn,
+    pact_version_id: i64,
+    provider_version_id: i64,
+) -> StorageResult<bool> {
+    let row = sqlx::query(
+        "SELECT 1 FROM verifications WHERE pact_version_id = $1 AND provider_version_id = $2 LIMIT 1",
+    )
+    .bind(pact_version_id)
+    .bind(provider_version_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// The latest verification of this content by a provider version on `branch`.
+pub async fn latest_for_pact_version_on_branch(
+    conn: &mut Conn,
+    pact_version_id: i64,
+    branch: &str,
+) -> StorageResult<Option<Verification>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE ve.pact_version_id = $1 AND EXISTS (SELECT 1 FROM branch_versions bv \
+         JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ve.provider_version_id AND b.name = $2) \
+         ORDER BY ve.id DESC LIMIT 1",
+        Verification::COLUMNS,
+        Verification::FROM
+    );
+    let row = sqlx::query(&sql).bind(pact_version_id).bind(branch).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Verification::from_row).transpose()
+}

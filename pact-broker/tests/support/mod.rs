@@ -303,6 +303,42 @@ impl Client {
     }
 }
 
+/// Runs the official CLI (`pact …`, see `test_support::official_command`) with a deadline of
+/// three minutes, without the caller's `PACT_BROKER_*` settings; returns its output.
+pub async fn official(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        let mut command: Command = test_support::official_command();
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PACT_BROKER_") {
+                command.env_remove(key);
+            }
+        }
+        let mut child = command
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// A command's stdout and stderr, for assertions and failure messages.
+pub fn text(output: &std::process::Output) -> String {
+    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

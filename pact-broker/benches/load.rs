@@ -1,0 +1,361 @@
+//! Load benchmark: a real `pact-broker` process (this build's release binary) on 127.0.0.1,
+//! driven by 1, 10 and 50 concurrent clients, each sending its next request as soon as the
+//! previous one was answered. It reports p50, p99 and the throughput of:
+//!
+//! - **publish**: `POST /contracts/publish` of a two-interaction pact, each one a new consumer
+//!   version (on `main`, with a tag) with new content, so that every publish stores a version,
+//!   a branch, a tag, new pact content and a publication;
+//! - **for-verification**: `POST /pacts/provider/{p}/for-verification` with the usual selectors
+//!   (`mainBranch`, `deployedOrReleased`) and pending status, over 10 consumers with 20 versions
+//!   each, a few deployed.
+//!
+//! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
+//! PostgreSQL. PostgreSQL is `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in
+//! it); without it, the benchmark starts a throwaway cluster with `scripts/postgres.sh` (with
+//! `PACT_PG_DURABLE=1`, so fsync stays on) and stops it at the end.
+//!
+//! ```text
+//! cargo bench -p pact-broker --bench load                 # both backends
+//! cargo bench -p pact-broker --bench load -- sqlite publish   # one backend, one operation
+//! PACT_BENCH_REQUESTS=400 cargo bench -p pact-broker --bench load
+//! ```
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+/// Client counts, to show how latency grows with concurrency.
+const CLIENTS: &[usize] = &[1, 10, 50];
+
+fn main() {
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let chosen = |names: &[&str]| -> Vec<String> {
+        let named: Vec<String> =
+            names.iter().filter(|n| filter.iter().any(|f| f == *n)).map(|n| n.to_string()).collect();
+        if named.is_empty() {
+            names.iter().map(|n| n.to_string()).collect()
+        } else {
+            named
+        }
+    };
+    let backends = chosen(&["sqlite", "postgres"]);
+    let operations = chosen(&["for-verification", "publish"]);
+    let wanted = |name: &str| backends.iter().any(|b| b == name);
+    let requests: usize =
+        std::env::var("PACT_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    println!(
+        "pact-broker load benchmark: {requests} requests per row after a warm-up; load average {}",
+        load_average()
+    );
+    println!(
+        "{:<10} {:<18} {:>7} {:>9} {:>9} {:>9} {:>9}",
+        "backend", "operation", "clients", "p50 ms", "p99 ms", "max ms", "req/s"
+    );
+    if wanted("sqlite") {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("bench.sqlite").display().to_string();
+        runtime.block_on(run("sqlite", &database, requests, &operations));
+    }
+    if wanted("postgres") {
+        let (url, cluster) = postgres();
+        let database = runtime.block_on(fresh_postgres_database(&url));
+        runtime.block_on(run("postgres", &database, requests, &operations));
+        if let Some(dir) = cluster {
+            let _ = Command::new("bash")
+                .arg(workspace().join("scripts/postgres.sh"))
+                .args(["stop", &dir])
+                .status();
+        }
+    }
+    println!("load average after the run: {}", load_average());
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+}
+
+/// The PostgreSQL server to use, and the data directory of a cluster this run started.
+fn postgres() -> (String, Option<String>) {
+    if let Some(url) = std::env::var("PACT_BROKER_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        return (url, None);
+    }
+    let output = Command::new("bash")
+        .arg(workspace().join("scripts/postgres.sh"))
+        .arg("start")
+        .env("PACT_PG_DURABLE", "1")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("bash scripts/postgres.sh start");
+    assert!(output.status.success(), "scripts/postgres.sh start failed");
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    let dir = text.lines().find_map(|l| l.strip_prefix("dir: ")).map(str::to_string);
+    let url = text.lines().last().expect("postgres URL").to_string();
+    (url, dir)
+}
+
+async fn fresh_postgres_database(admin: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("pact_broker_bench_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create database");
+    let _ = conn.close().await;
+    let mut url = url::Url::parse(admin).expect("PostgreSQL URL");
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// A `pact-broker` process, killed when dropped.
+struct Broker {
+    child: Child,
+    url: String,
+}
+
+impl Broker {
+    fn start(database: &str) -> Broker {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pact-broker"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PACT_BROKER_") {
+                command.env_remove(key);
+            }
+        }
+        let mut child = command
+            .args(["--port", "0", "--database-url", database])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start pact-broker");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let url = rx.recv_timeout(Duration::from_secs(60)).expect("pact-broker did not start");
+        eprintln!("pact-broker pid {} at {url}", child.id());
+        Broker { child, url }
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pact(consumer: &str, marker: &str) -> Value {
+    json!({
+        "consumer": {"name": consumer},
+        "provider": {"name": "Provider"},
+        "interactions": [
+            {
+                "description": format!("a request for user {marker}"),
+                "providerStates": [{"name": "the user exists"}],
+                "request": {"method": "GET", "path": format!("/users/{marker}")},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"name": marker, "id": "fc763eba-0905-41c5-a27f-3934ab26786c", "admin": false},
+                    "matchingRules": {"body": {"$.id": {"matchers": [{"match": "regex", "regex": "^[0-9a-f-]{36}$"}]}}}
+                }
+            },
+            {
+                "description": "a request for a missing user",
+                "providerStates": [{"name": "the user does not exist"}],
+                "request": {"method": "GET", "path": "/users/nobody"},
+                "response": {"status": 404}
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    })
+}
+
+fn publish_body(consumer: &str, version: &str, marker: &str) -> String {
+    let content = base64::engine::general_purpose::STANDARD.encode(pact(consumer, marker).to_string());
+    json!({
+        "pacticipantName": consumer,
+        "pacticipantVersionNumber": version,
+        "branch": "main",
+        "tags": ["main"],
+        "buildUrl": "https://ci.example/builds/1",
+        "contracts": [{
+            "consumerName": consumer, "providerName": "Provider", "specification": "pact",
+            "contentType": "application/json", "content": content,
+        }],
+    })
+    .to_string()
+}
+
+const FOR_VERIFICATION: &str = r#"{"consumerVersionSelectors":[{"mainBranch":true},{"deployedOrReleased":true}],"providerVersionBranch":"main","includePendingStatus":true}"#;
+
+async fn send(http: &reqwest::Client, url: &str, body: String) -> Duration {
+    let started = Instant::now();
+    let response = http
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/hal+json")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = response.status();
+    let text = response.text().await.expect("response body");
+    assert!(status.is_success(), "{url}: {status} {text}");
+    started.elapsed()
+}
+
+/// 10 consumers with 20 versions each on `main`, the newest of each deployed to production.
+async fn seed(http: &reqwest::Client, broker: &Broker) {
+    let created = http
+        .post(format!("{}/environments", broker.url))
+        .header("Content-Type", "application/json")
+        .body(json!({"name": "production", "production": true}).to_string())
+        .send()
+        .await
+        .expect("create environment");
+    let environment: Value = serde_json::from_str(&created.text().await.expect("environment")).expect("JSON");
+    let uuid = environment["uuid"].as_str().expect("uuid").to_string();
+    for c in 0..10 {
+        let consumer = format!("Seed{c}");
+        for v in 0..20 {
+            send(
+                http,
+                &format!("{}/contracts/publish", broker.url),
+                publish_body(&consumer, &format!("1.{v}"), &format!("{c}-{v}")),
+            )
+            .await;
+        }
+        let deploy = format!(
+            "{}/pacticipants/{consumer}/versions/1.19/deployed-versions/environment/{uuid}",
+            broker.url
+        );
+        let response = http
+            .post(deploy)
+            .header("Content-Type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("deploy");
+        assert!(response.status().is_success());
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Operation {
+    Publish,
+    ForVerification,
+}
+
+impl Operation {
+    fn name(self) -> &'static str {
+        match self {
+            Operation::Publish => "publish",
+            Operation::ForVerification => "for-verification",
+        }
+    }
+}
+
+/// Runs `requests` requests from `clients` clients in closed loops; returns every latency and
+/// the wall time.
+async fn measure(
+    http: &reqwest::Client,
+    broker: &Broker,
+    op: Operation,
+    clients: usize,
+    requests: usize,
+    round: usize,
+) -> (Vec<Duration>, Duration) {
+    let per_client = requests.div_ceil(clients);
+    let base = Arc::new(broker.url.clone());
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let (http, base) = (http.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(per_client);
+            for i in 0..per_client {
+                let latency = match op {
+                    Operation::Publish => {
+                        let consumer = format!("Consumer{}", client % 10);
+                        let version = format!("{round}.{client}.{i}");
+                        send(
+                            &http,
+                            &format!("{base}/contracts/publish"),
+                            publish_body(&consumer, &version, &version),
+                        )
+                        .await
+                    }
+                    Operation::ForVerification => {
+                        send(
+                            &http,
+                            &format!("{base}/pacts/provider/Provider/for-verification"),
+                            FOR_VERIFICATION.to_string(),
+                        )
+                        .await
+                    }
+                };
+                latencies.push(latency);
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::with_capacity(per_client * clients);
+    for task in tasks {
+        all.extend(task.await.expect("client task"));
+    }
+    (all, started.elapsed())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+async fn run(backend: &str, database: &str, requests: usize, operations: &[String]) {
+    let broker = Broker::start(database);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("client");
+    seed(&http, &broker).await;
+    let mut round = 0;
+    for op in [Operation::ForVerification, Operation::Publish] {
+        if !operations.iter().any(|o| o == op.name()) {
+            continue;
+        }
+        for &clients in CLIENTS {
+            round += 1;
+            // Warm-up: connections, caches, the database's pages.
+            measure(&http, &broker, op, clients, clients * 5, round * 1000).await;
+            let (mut latencies, wall) = measure(&http, &broker, op, clients, requests, round).await;
+            latencies.sort();
+            println!(
+                "{:<10} {:<18} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.0}",
+                backend,
+                op.name(),
+                clients,
+                percentile(&latencies, 0.50),
+                percentile(&latencies, 0.99),
+                percentile(&latencies, 1.0),
+                latencies.len() as f64 / wall.as_secs_f64()
+            );
+        }
+    }
+}
