@@ -19,8 +19,9 @@ pub struct PublishArgs {
     /// The repository branch of the consumer version.
     #[arg(long, value_name = "BRANCH")]
     pub branch: Option<String>,
-    /// A tag for the consumer version (repeatable, or comma-separated).
-    #[arg(short = 't', long = "tag", value_name = "TAG", value_delimiter = ',')]
+    /// Tags for the consumer version: repeatable, comma-separated, or several after one
+    /// `--tag` (as pact-broker-cli takes them: `-t t1 t2`).
+    #[arg(short = 't', long = "tag", value_name = "TAG", value_delimiter = ',', num_args = 1..)]
     pub tags: Vec<String>,
     /// The URL of the build that made the pacts.
     #[arg(long, value_name = "URL")]

@@ -1,6 +1,7 @@
 //! `pact broker describe-version` and `pact broker list-latest-pact-versions`.
 
 use clap::Args;
+use pact_core::broker::PactVersion;
 use serde_json::Value;
 
 use crate::broker_args::BrokerArgs;
@@ -68,23 +69,19 @@ pub async fn describe_version(args: DescribeVersionArgs) -> Result<u8, Failure> 
     Ok(0)
 }
 
-/// Runs `list-latest-pact-versions`.
+/// Runs `list-latest-pact-versions`: `-o json` prints the broker's own answer, as
+/// pact-broker-cli does.
 pub async fn list_latest_pact_versions(args: ListLatestPactVersionsArgs) -> Result<u8, Failure> {
     let client = args.broker.client()?;
-    let pacts = client.latest_pact_versions().await?;
+    let body = client.latest_pact_versions_resource().await?;
     if args.output == "json" {
-        let value: Vec<Value> = pacts
-            .iter()
-            .map(|p| {
-                serde_json::json!({"consumer": p.consumer, "consumerVersion": p.consumer_version,
-                                   "provider": p.provider, "createdAt": p.created_at, "url": p.url})
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
         return Ok(0);
     }
-    let rows: Vec<[String; 4]> =
-        pacts.into_iter().map(|p| [p.consumer, p.consumer_version, p.provider, p.created_at]).collect();
+    let rows: Vec<[String; 4]> = PactVersion::list(&body)
+        .into_iter()
+        .map(|p| [p.consumer, p.consumer_version, p.provider, p.created_at])
+        .collect();
     print!("{}", table(&["CONSUMER", "CONSUMER_VERSION", "PROVIDER", "CREATED_AT"], &rows));
     Ok(0)
 }

@@ -290,10 +290,35 @@ impl BrokerClient {
     /// The latest pact of every integration (`pb:latest-pact-versions`), as the broker lists
     /// them: consumer, consumer version, provider, creation date and URL.
     pub async fn latest_pact_versions(&self) -> Result<Vec<PactVersion>, BrokerError> {
+        Ok(PactVersion::list(&self.latest_pact_versions_resource().await?))
+    }
+
+    /// The broker's own answer for `pb:latest-pact-versions` (what pact-broker-cli's
+    /// `list-latest-pact-versions -o json` prints); [`PactVersion::list`] reads it.
+    pub async fn latest_pact_versions_resource(&self) -> Result<Value, BrokerError> {
         let url = self.index_link(&["pb:latest-pact-versions"], &[], None).await?;
-        let list = self.get(url).await?;
-        let items = list.body.get("pacts").and_then(Value::as_array).cloned().unwrap_or_default();
-        Ok(items
+        Ok(self.get(url).await?.body)
+    }
+}
+
+impl PactVersion {
+    /// The entries of a `pb:latest-pact-versions` resource (its `pacts`); missing fields are
+    /// empty.
+    ///
+    /// ```
+    /// use pact_core::broker::PactVersion;
+    /// let body = serde_json::json!({"pacts": [{
+    ///     "_embedded": {"consumer": {"name": "C", "_embedded": {"version": {"number": "0.1"}}},
+    ///                   "provider": {"name": "P"}},
+    ///     "createdAt": "2024-01-01T00:00:00+00:00",
+    ///     "_links": {"self": [{"href": "http://b/latest"}, {"href": "http://b/version/0.1"}]}
+    /// }]});
+    /// let list = PactVersion::list(&body);
+    /// assert_eq!((list[0].consumer.as_str(), list[0].url.as_str()), ("C", "http://b/version/0.1"));
+    /// ```
+    pub fn list(body: &Value) -> Vec<PactVersion> {
+        let items = body.get("pacts").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        items
             .iter()
             .map(|item| {
                 let text = |pointer: &str| {
@@ -316,7 +341,7 @@ impl BrokerClient {
                     },
                 }
             })
-            .collect())
+            .collect()
     }
 }
 
