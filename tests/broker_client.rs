@@ -385,3 +385,54 @@ async fn the_verifier_reaches_an_https_provider_with_the_ca_file() {
     let human = report.to_human(false);
     assert!(human.to_lowercase().contains("certificate"), "{human}");
 }
+
+#[tokio::test]
+async fn a_408_and_a_429_are_retried_honouring_retry_after_and_a_404_is_not() {
+    // 408, then 429 with `Retry-After: 1`, then the index.
+    let seen = Arc::new(Mutex::new(Vec::<std::time::Instant>::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(move || {
+        let log = log.clone();
+        async move {
+            let n = {
+                let mut log = log.lock().unwrap();
+                log.push(std::time::Instant::now());
+                log.len() - 1
+            };
+            let builder = Response::builder().header("content-type", HAL);
+            match n {
+                0 => builder.status(StatusCode::REQUEST_TIMEOUT).body(axum::body::Body::from("{}")).unwrap(),
+                1 => builder
+                    .status(StatusCode::TOO_MANY_REQUESTS)
+                    .header("retry-after", "1")
+                    .body(axum::body::Body::from(r#"{"error": {"message": "slow down"}}"#))
+                    .unwrap(),
+                _ => builder
+                    .status(StatusCode::OK)
+                    .body(axum::body::Body::from(json!({"_links": {"self": {"href": "/"}}}).to_string()))
+                    .unwrap(),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let index = client(&url, 3).index().await.unwrap();
+    assert!(index.link("self").is_some());
+    let times = seen.lock().unwrap().clone();
+    assert_eq!(times.len(), 3);
+    // The back-off is 5 ms; the wait after the 429 is the broker's second.
+    assert!(times[2] - times[1] >= Duration::from_millis(950), "{:?}", times[2] - times[1]);
+    assert!(times[1] - times[0] < Duration::from_millis(900), "{:?}", times[1] - times[0]);
+
+    // A 404 is an answer, not a failure to retry.
+    let (url, log) =
+        fake(|_, _| (StatusCode::NOT_FOUND, HAL, json!({"error": {"message": "no such thing"}}).to_string()))
+            .await;
+    let err = client(&url, 3).index().await.unwrap_err();
+    assert_eq!(log.lock().unwrap().len(), 1, "{err}");
+    assert!(!err.is_transient(), "{err:?}");
+    assert!(err.to_string().contains("no such thing"), "{err}");
+}
