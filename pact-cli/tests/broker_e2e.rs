@@ -715,6 +715,12 @@ async fn https_to_the_broker_with_the_ca_file() {
     args.extend(["--ssl-certificate", ca.as_str()]);
     let output = run(ours(&args)).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // Or with verification off (tests only).
+    let at = args.iter().position(|a| *a == "--ssl-certificate").unwrap();
+    args.truncate(at);
+    args.push("--disable-ssl-verification");
+    let output = run(ours(&args)).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 
     // And the provider over HTTPS, with the verifier's --cacert.
     let state = AppState::default();
@@ -731,5 +737,25 @@ async fn https_to_the_broker_with_the_ca_file() {
         &service.ca_file.display().to_string(),
     ]))
     .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // Without the CA the provider is not trusted; with --disable-ssl-verification it is.
+    let plain = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "verify".to_string(),
+            "--provider-base-url".into(),
+            service.url.clone(),
+            "--pact-url".into(),
+            demo_pact(),
+            "--provider-states-setup-url".into(),
+            format!("{}/_pact/provider_states", service.url),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pact"));
+        command.args(args);
+        command
+    };
+    let output = run(plain(&[])).await;
+    assert_ne!(output.status.code(), Some(0), "{}", text(&output));
+    let output = run(plain(&["--disable-ssl-verification"])).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 }
