@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse as _, Response};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::extract::{field, nested_list, query_pairs, PathParams};
-use super::{urls, AppState};
+use super::{matrix_text, urls, AppState};
 use crate::domain::matrix::{self, Answer, IgnoreSelector, LatestBy, Query, Target, UnresolvedSelector};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
@@ -223,15 +224,39 @@ async fn run(state: &AppState, base: &BaseUrl, query: Query, object_errors: bool
     Ok(Hal::ok(render(&mut conn, base, &answer).await?))
 }
 
-/// `GET /matrix?q[][pacticipant]=Foo&q[][version]=1&latestby=cvp...`.
-pub async fn matrix(State(state): State<AppState>, base: BaseUrl, uri: Uri) -> ApiResult<Hal> {
-    let query = parse_matrix_query(&uri).map_err(|e| ApiError::Validation { errors: json!(e) })?;
-    run(&state, &base, query, false).await
+/// The answer as HAL JSON, or as text when the request asks for `text/plain`.
+fn answer(headers: &HeaderMap, hal: Hal) -> Response {
+    if matrix_text::wants_text(headers) {
+        matrix_text::response(&hal.body)
+    } else {
+        hal.into_response()
+    }
 }
 
-/// `GET /can-i-deploy?pacticipant=Foo&version=1&environment=production` (or `to=prod`).
-pub async fn can_i_deploy(State(state): State<AppState>, base: BaseUrl, uri: Uri) -> ApiResult<Hal> {
-    let pairs = query_pairs(&uri);
+/// `GET /matrix?q[][pacticipant]=Foo&q[][version]=1&latestby=cvp...` (HAL JSON, or text).
+pub async fn matrix(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Response> {
+    let query = parse_matrix_query(&uri).map_err(|e| ApiError::Validation { errors: json!(e) })?;
+    Ok(answer(&headers, run(&state, &base, query, false).await?))
+}
+
+/// `GET /can-i-deploy?pacticipant=Foo&version=1&environment=production` (or `to=prod`); HAL
+/// JSON, or text.
+pub async fn can_i_deploy(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Response> {
+    Ok(answer(&headers, can_i_deploy_hal(&state, &base, &uri).await?))
+}
+
+async fn can_i_deploy_hal(state: &AppState, base: &BaseUrl, uri: &Uri) -> ApiResult<Hal> {
+    let pairs = query_pairs(uri);
     let mut errors = Map::new();
     let pacticipant = field(&pairs, "pacticipant").filter(|p| !p.is_empty());
     let version = field(&pairs, "version").filter(|v| !v.is_empty());
@@ -284,7 +309,7 @@ pub async fn can_i_deploy(State(state): State<AppState>, base: BaseUrl, uri: Uri
         ignore: ignores(&pairs),
         limit,
     };
-    run(&state, &base, query, true).await
+    run(state, base, query, true).await
 }
 
 /// `/pacticipants/{p}/latest-version/{tag}/can-i-deploy/to/{to}`.

@@ -13,6 +13,7 @@
 //! | [`verifications`] | verification results |
 //! | [`environments`] | environments, deployed and released versions |
 //! | [`matrix`] | `/matrix`, `/can-i-deploy` and the can-i-deploy shortcuts |
+//! | [`matrix_text`] | their `text/plain` form |
 //! | [`webhooks`] | webhooks, the webhooks events triggered, their execution logs |
 //!
 //! Around them: basic auth ([`crate::auth`]), the body size limit, RFC 7807 errors on request,
@@ -24,6 +25,7 @@ pub mod extract;
 pub mod for_verification;
 pub mod index;
 pub mod matrix;
+pub mod matrix_text;
 pub mod pacticipants;
 pub mod pacts;
 pub mod provider_pacts;

@@ -9,6 +9,7 @@ on_both_backends!(
     environments_deployments_and_releases,
     can_i_deploy_answers_yes_no_and_unknown,
     the_matrix_connects_versions_and_honours_ignore,
+    the_matrix_and_can_i_deploy_answer_in_text_when_asked,
 );
 
 async fn create_environment(client: &Client, broker: &Broker, name: &str) -> String {
@@ -321,4 +322,44 @@ async fn the_matrix_connects_versions_and_honours_ignore(backend: Backend) {
         .as_str()
         .unwrap()
         .contains("WARN: Cannot ignore any version of Nobody"));
+}
+
+/// GET with `Accept: text/plain` only; returns (status, content type, text).
+async fn get_text(url: &str) -> (u16, String, String) {
+    let response = reqwest::Client::new().get(url).header("Accept", "text/plain").send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    (status, content_type, response.text().await.unwrap())
+}
+
+async fn the_matrix_and_can_i_deploy_answer_in_text_when_asked(backend: Backend) {
+    let db = fresh_database(backend).await;
+    let broker = Broker::start(&db, &[]);
+    let client = Client::new();
+    create_environment(&client, &broker, "production").await;
+    publish_and_verify(&client, &broker, "1", "a", Some(("10", true))).await;
+    publish_and_verify(&client, &broker, "2", "b", Some(("11", false))).await;
+
+    let (status, content_type, text) =
+        get_text(&broker.at("/matrix?q[][pacticipant]=Foo&q[][version]=2&latestby=cvpv")).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "CONSUMER | C_VERSION | PROVIDER | P_VERSION | NUMBER | SUCCESS", "{text}");
+    let row: Vec<&str> = lines[2].split('|').map(str::trim).collect();
+    assert_eq!(row[..4], ["Foo", "2", "Bar", "11"], "{text}");
+    assert_eq!(row[5], "false", "{text}");
+    assert!(text.contains("\nDeployable: false\nReason: "), "{text}");
+
+    let deployed = record_deployment(&client, &broker, "Bar", "10", "production").await;
+    assert_eq!(deployed.status, 201, "{}", deployed.text);
+    let (status, _, text) =
+        get_text(&broker.at("/can-i-deploy?pacticipant=Foo&version=1&environment=production")).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\nDeployable: true\n"), "{text}");
+    // The same resource still answers HAL JSON to the clients.
+    let json = can_i_deploy(&client, &broker, "pacticipant=Foo&version=1&environment=production").await;
+    assert_eq!(json.json["summary"]["deployable"], json!(true), "{}", json.text);
+    assert!(json.header("content-type").unwrap_or_default().contains("json"));
 }
