@@ -373,7 +373,7 @@ async fn can_i_deploy_retry_while_unknown_waits_for_the_verification_with_both_b
     // With retries, both ask again until the result that the provider publishes a few seconds
     // later arrives, and then say yes.
     let mut polling: Vec<String> = ask.iter().map(|s| s.to_string()).collect();
-    polling.extend(["--retry-while-unknown", "30", "--retry-interval", "1"].map(String::from));
+    polling.extend(["--retry-while-unknown", "60", "--retry-interval", "1"].map(String::from));
     let waiting: Vec<_> = [Binary::Official, Binary::Ours]
         .into_iter()
         .map(|binary| {
