@@ -256,7 +256,20 @@ fn feature_pact(dir: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pending_pact_from_a_feature_branch_does_not_fail_the_provider_build() {
-    let broker = broker();
+    pending_and_wip(broker()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pending_pact_from_a_feature_branch_on_postgresql() {
+    // A database of its own: pending depends on every verification of the provider branch.
+    pending_and_wip(PactBroker::start_with(BrokerOptions {
+        basic_auth: Some((USER.into(), PASSWORD.into())),
+        database_url: Some(test_support::broker::fresh_postgres_url()),
+    }))
+    .await;
+}
+
+async fn pending_and_wip(broker: PactBroker) {
     let (_, port) = provider(None).await;
     // main: verified by the provider's main branch.
     publish(&broker.url, "1.0", &["--branch", "main"]).await;

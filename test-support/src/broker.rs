@@ -125,3 +125,45 @@ pub fn postgres_url() -> String {
         )
     })
 }
+
+/// A fresh, empty database in the test cluster ([`postgres_url`]), created with `psql` (on PATH
+/// or in `/usr/lib/postgresql/*/bin`); returns its URL. For tests whose pacticipant names would
+/// meet other tests' data in the shared database.
+///
+/// # Panics
+///
+/// When the cluster is not configured, or `psql` is missing or fails, with its output.
+pub fn fresh_postgres_url() -> String {
+    let admin = postgres_url();
+    let name = format!(
+        "pact_e2e_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    let psql = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|versions| {
+            let mut found: Vec<PathBuf> =
+                versions.flatten().map(|v| v.path().join("bin/psql")).filter(|p| p.is_file()).collect();
+            found.sort();
+            found.pop()
+        })
+        .unwrap_or_else(|| PathBuf::from("psql"));
+    let output = Command::new(&psql)
+        .args([admin.as_str(), "-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE \"{name}\"")])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e} (bash scripts/postgres.sh install)", psql.display()));
+    assert!(
+        output.status.success(),
+        "psql could not create {name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The admin URL ends with its database name (`…/postgres`): replace it.
+    match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => panic!("unexpected database URL {admin}"),
+    }
+}
