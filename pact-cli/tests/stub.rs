@@ -356,3 +356,81 @@ async fn the_official_stub_command_line_is_accepted() {
     let user = UserClient::new(&stub.url).get_user("UserA").await.unwrap();
     assert_eq!(user.unwrap().name, "UserA");
 }
+
+/// A free port on 127.0.0.1 (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The official `pact stub` (pact_stub_server), killed when dropped.
+struct OfficialStub(Child);
+
+impl Drop for OfficialStub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The same command line given to the official `pact stub` and to ours answers the same
+/// requests the same way (status, CORS headers, body).
+#[tokio::test]
+async fn the_official_stub_and_ours_answer_alike() {
+    let port = free_port();
+    let pact = demo_pact();
+    let args = |port: u16| {
+        vec![
+            "-f".to_string(),
+            pact.clone(),
+            "-p".into(),
+            port.to_string(),
+            "-s".into(),
+            "exists and".into(),
+            "-o".into(),
+        ]
+    };
+    let official = OfficialStub(
+        test_support::official_command()
+            .arg("stub")
+            .args(args(port))
+            .env_remove("PACT_BROKER_BASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let official_url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http().get(format!("{official_url}/")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "the official pact stub did not start on port {port}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ours_args = args(free_port());
+    let ours = Stub::start(&ours_args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let requests: Vec<(reqwest::Method, &str, Option<&str>)> = vec![
+        (reqwest::Method::GET, "/users/UserA", Some("application/json")),
+        (reqwest::Method::GET, "/users/UserA?x=1", Some("application/json")),
+        (reqwest::Method::GET, "/nothing", None),
+        (reqwest::Method::OPTIONS, "/users/UserB", None),
+    ];
+    for (method, path, accept) in requests {
+        let mut answers = Vec::new();
+        for base in [official_url.as_str(), ours.url.as_str()] {
+            let mut request = http().request(method.clone(), format!("{base}{path}"));
+            if let Some(accept) = accept {
+                request = request.header("Accept", accept);
+            }
+            let answer = request.send().await.unwrap();
+            let status = answer.status().as_u16();
+            let header = |name: &str| answer.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+            let cors = (header("access-control-allow-origin"), header("access-control-allow-methods"));
+            let body = answer.bytes().await.unwrap();
+            // Our 404 explains itself in a body; the official one is empty: compare 2xx bodies.
+            let body = if status < 300 { body.to_vec() } else { Vec::new() };
+            answers.push((status, cors, body));
+        }
+        assert_eq!(answers[0], answers[1], "{method} {path}: the official stub, then ours");
+    }
+    drop(official);
+}
