@@ -512,3 +512,37 @@ fn status_of(url: &str) -> u16 {
     .join()
     .unwrap()
 }
+
+#[test]
+fn message_contents_are_judged_as_responses() {
+    let message = |contents: Value, metadata: Value| {
+        json!({
+            "consumer": {"name": "Worker"},
+            "provider": {"name": "Producer"},
+            "messages": [{
+                "description": "a user created event",
+                "providerStates": [{"name": "a user exists"}],
+                "contents": contents,
+                "metaData": metadata,
+                "matchingRules": {"body": {"$.id": {"matchers": [{"match": "type"}], "combine": "AND"}}}
+            }],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        })
+    };
+    let old = message(
+        json!({"id": 1, "name": "UserA"}),
+        json!({"contentType": "application/json", "queue": "users"}),
+    );
+    let new = message(
+        json!({"id": 2, "name": "UserA", "email": "a@example.com"}),
+        json!({"contentType": "application/json"}),
+    );
+    let (code, report) = diff(&old, &new);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        verdict_at(&report, "$.contents.email"),
+        ("breaking".into(), "a newly required response field".into())
+    );
+    assert_eq!(verdict_at(&report, "$.contents.id").0, "safe", "the example changed under a type matcher");
+    assert_eq!(verdict_at(&report, "$.metadata.queue").0, "safe");
+}
