@@ -390,6 +390,14 @@ fn errors_exit_2() {
     let output = pact(&["diff", &demo_pact().display().to_string()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output).contains("give OLD and NEW"), "{}", text(&output));
+    // Two files are compared as they are, even where a CI sets PACT_BROKER_BASE_URL.
+    let demo = demo_pact().display().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_pact"))
+        .args(["diff", &demo, &demo])
+        .env("PACT_BROKER_BASE_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 }
 
 /// Serves the demo provider on 127.0.0.1 with an ephemeral port, on a thread of its own.

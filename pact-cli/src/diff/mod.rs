@@ -64,7 +64,8 @@ pub fn diff(old: &Pact, new: &Pact, old_origin: &str, new_origin: &str) -> PactD
 pub async fn run(args: DiffArgs) -> Result<u8, Failure> {
     let broker_url = args.broker.url.as_deref().filter(|u| !u.trim().is_empty());
     let diff = match (args.pacts.as_slice(), broker_url) {
-        ([old, new], None) => diff(&read(old)?, &read(new)?, old, new),
+        // Two files are compared as they are, whatever PACT_BROKER_BASE_URL says.
+        ([old, new], _) => diff(&read(old)?, &read(new)?, old, new),
         ([new], Some(_)) => {
             let new_pact = read(new)?;
             let client = args.broker.client()?;
@@ -80,11 +81,6 @@ pub async fn run(args: DiffArgs) -> Result<u8, Failure> {
                 )));
             };
             diff(&old, &new_pact, &origin, new)
-        }
-        ([_, _], Some(_)) => {
-            return Err(Failure::config(
-                "with --broker-base-url (or PACT_BROKER_BASE_URL) give only NEW: OLD comes from the broker",
-            ))
         }
         _ => return Err(Failure::config("give OLD and NEW pact files, or NEW and --broker-base-url")),
     };
