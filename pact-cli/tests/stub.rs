@@ -211,8 +211,10 @@ async fn generators_fill_the_responses() {
             "response": {
                 "status": 201,
                 "headers": {"Content-Type": "application/json"},
-                "body": {"id": "00000000-0000-4000-8000-000000000000", "count": 1, "customer": "C-1", "item": "book"},
+                "body": {"id": "00000000-0000-4000-8000-000000000000", "count": 1, "customer": "C-1", "item": "book",
+                         "href": "http://localhost:1234/orders/1"},
                 "generators": {"body": {
+                    "$.href": {"type": "MockServerURL", "example": "http://localhost:1234/orders/1", "regex": ".*(/orders/\\d+)$"},
                     "$.id": {"type": "Uuid"},
                     "$.count": {"type": "RandomInt", "min": 100, "max": 200},
                     "$.customer": {"type": "ProviderState", "expression": "${customer}"}
@@ -231,6 +233,7 @@ async fn generators_fill_the_responses() {
         assert_ne!(id, "00000000-0000-4000-8000-000000000000");
         assert!((100..=200).contains(&body["count"].as_i64().unwrap()), "{body}");
         assert_eq!(body["customer"], "C-7", "filled from the state's params");
+        assert_eq!(body["href"], stub.url("/orders/1"), "MockServerURL points at the stub");
         ids.push(id);
     }
     assert_ne!(ids[0], ids[1]);

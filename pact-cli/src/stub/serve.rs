@@ -163,7 +163,11 @@ fn matched(
     for state in &stub.interaction.meta.provider_states {
         context.extend(state.params.clone());
     }
-    let response = generate_stub_response(&stub.interaction.response, &context);
+    let mut response = generate_stub_response(&stub.interaction.response, &context);
+    // `MockServerURL` generators point at the stub, as the client reached it.
+    if let Some(host) = request.header("host").and_then(|v| v.first()) {
+        super::urls::point_at_stub(&mut response, &format!("http://{host}"));
+    }
     let also = match choice.ties {
         0 => String::new(),
         n => format!(" ({n} other interaction(s) matched as well; --provider-state chooses another)"),
