@@ -36,6 +36,7 @@ impl Stub {
             .args(args)
             .env_remove("PACT_BROKER_BASE_URL")
             .env_remove("PACT_BROKER_TOKEN")
+            .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr).unwrap())
