@@ -469,6 +469,32 @@ fn old_comes_from_the_broker_and_publish_refuses_a_breaking_change() {
     // OLD: the latest pact of the consumer's branch.
     let output = pact(&["diff", &breaking, "--broker-base-url", &broker.url, "--branch", "main", "--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    // OLD: the pact of the consumer version deployed to an environment.
+    let output = pact(&["create-environment", "--name", "production", "-b", &broker.url]);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = pact(&[
+        "record-deployment",
+        "-a",
+        "UserServiceClient",
+        "-e",
+        "0.1",
+        "--environment",
+        "production",
+        "-b",
+        &broker.url,
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let output =
+        pact(&["diff", &breaking, "--broker-base-url", &broker.url, "--environment", "production", "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["old"].as_str().unwrap().contains("/pacts/provider/UserService/consumer/UserServiceClient/"),
+        "{report:#}"
+    );
+    assert_eq!(verdict_at(&report, "$.body.email").0, "breaking");
+    let output = pact(&["diff", &breaking, "--broker-base-url", &broker.url, "--environment", "staging"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     let output = pact(&["diff", &breaking, "--broker-base-url", &broker.url, "--branch", "no-such-branch"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("the broker has no pact between UserServiceClient and UserService on the consumer branch \"no-such-branch\""), "{}", text(&output));
