@@ -1,6 +1,7 @@
 //! Generators applied before a request is sent: provider-state injected values (`${name}`
 //! expressions filled from what the state setup returned, or from the state's params) and
-//! random values (UUIDs, integers, decimals, hexadecimal and plain strings, booleans).
+//! random values (UUIDs, integers, decimals, hexadecimal and plain strings, booleans). The
+//! same generators fill the responses of a stub server ([`generate_stub_response`]).
 //!
 //! Generators the verifier does not run (`Regex`, `Date`, `Time`, `DateTime`, `MockServerURL`)
 //! leave the pact's example in place, which satisfies the interaction's rules by construction.
@@ -62,12 +63,44 @@ pub(crate) fn generate_response<'r>(
     response: &'r Response,
     context: &Map<String, Value>,
 ) -> Cow<'r, Response> {
+    response_with(response, context, false)
+}
+
+/// Applies every generator of a response, the random ones too, as a stub server answers a
+/// request: `ProviderState` expressions are filled from `context` (for example the
+/// interaction's provider-state params) and keep the example when it lacks the value;
+/// `Uuid`, `RandomInt`, `RandomDecimal`, `RandomHexadecimal`, `RandomString` and
+/// `RandomBoolean` produce new values. The other generators keep the example, which satisfies
+/// the interaction's rules by construction.
+///
+/// ```
+/// use pact_core::model::{Body, Response};
+/// use pact_core::verify::generate_stub_response;
+/// use serde_json::{json, Map};
+///
+/// let mut response = Response::status(200);
+/// response.body = Body::json(json!({"id": 1}));
+/// response.generators = json!({"body": {"$.id": {"type": "RandomInt", "min": 5, "max": 9}}})
+///     .as_object().unwrap().clone();
+/// let generated = generate_stub_response(&response, &Map::new());
+/// let id = generated.body.as_json().unwrap()["id"].as_i64().unwrap();
+/// assert!((5..=9).contains(&id));
+/// ```
+pub fn generate_stub_response(response: &Response, context: &Map<String, Value>) -> Response {
+    response_with(response, context, true).into_owned()
+}
+
+fn response_with<'r>(
+    response: &'r Response,
+    context: &Map<String, Value>,
+    random: bool,
+) -> Cow<'r, Response> {
     if response.generators.is_empty() {
         return Cow::Borrowed(response);
     }
     let mut out = response.clone();
     if let Some(Value::Object(by_path)) = response.generators.get("body") {
-        out.body = generate_body(&out.body, by_path, context, false);
+        out.body = generate_body(&out.body, by_path, context, random);
     }
     if let (Some(Value::Object(by_name)), Some(headers)) =
         (response.generators.get("header"), out.headers.as_mut())
@@ -77,7 +110,7 @@ pub(crate) fn generate_response<'r>(
                 headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
             {
                 for value in values.iter_mut() {
-                    if let Some(new) = generate(generator, &Value::String(value.clone()), context, false) {
+                    if let Some(new) = generate(generator, &Value::String(value.clone()), context, random) {
                         *value = text_of(&new);
                     }
                 }

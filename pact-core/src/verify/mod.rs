@@ -43,6 +43,7 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 use serde_json::{Map, Value};
 
+pub use generators::generate_stub_response;
 pub use report::{InteractionResult, Outcome, PactReport, VerificationReport};
 pub use source::PactSource;
 pub use states::{HttpStates, RegistryStates, StateSetup};
