@@ -23,6 +23,14 @@
     doc = "| `provider` | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
+    feature = "provider",
+    doc = "| [`message`] | message producers (`#[message_provider]`) and their HTTP endpoint | `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    not(feature = "provider"),
+    doc = "| `message` | message producers (`#[message_provider]`) and their HTTP endpoint | `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
     feature = "verifier",
     doc = "| [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |"
 )]
@@ -72,6 +80,8 @@ pub mod mock;
 pub mod pactfile;
 
 #[cfg(feature = "provider")]
+pub mod message;
+#[cfg(feature = "provider")]
 pub mod provider;
 #[cfg(feature = "verifier")]
 pub mod verify;
@@ -83,13 +93,13 @@ pub mod tls;
 
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
-#[cfg(feature = "provider")]
-pub use pact_macros::provider_state;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
     term, time,
 };
+#[cfg(feature = "provider")]
+pub use pact_macros::{message_provider, provider_state};
 
 /// What a consumer test needs: `use pact_core::prelude::*;`.
 #[cfg(feature = "consumer")]
