@@ -23,12 +23,12 @@
     doc = "| `provider` | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
-    feature = "provider",
-    doc = "| [`message`] | message producers (`#[message_provider]`) and their HTTP endpoint | `provider` (route: `axum`) |"
+    any(feature = "consumer", feature = "provider"),
+    doc = "| [`message`] | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
-    not(feature = "provider"),
-    doc = "| `message` | message producers (`#[message_provider]`) and their HTTP endpoint | `provider` (route: `axum`) |"
+    not(any(feature = "consumer", feature = "provider")),
+    doc = "| `message` | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
     feature = "verifier",
@@ -79,7 +79,7 @@ pub mod mock;
 #[cfg(feature = "consumer")]
 pub mod pactfile;
 
-#[cfg(feature = "provider")]
+#[cfg(any(feature = "consumer", feature = "provider"))]
 pub mod message;
 #[cfg(feature = "provider")]
 pub mod provider;

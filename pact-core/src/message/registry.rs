@@ -140,6 +140,22 @@ impl<S: Send + Sync + 'static> MessageProducers<S> {
 
     /// Every producer registered with `#[message_provider]` for `S`, and those that take no
     /// application state, from any crate linked in.
+    ///
+    /// ```
+    /// use pact_core::message::{Message, MessageProducers, MessageRequest};
+    /// use pact_core::message_provider;
+    ///
+    /// struct AppState;
+    ///
+    /// #[message_provider("an order created event")]
+    /// fn order_created(app: &AppState, request: &MessageRequest) -> Message {
+    ///     let _ = (app, request);
+    ///     Message::from_bytes(br#"{"id": 7}"#, "application/json").with_metadata("topic", "orders")
+    /// }
+    ///
+    /// let producers = MessageProducers::<AppState>::registered();
+    /// assert!(producers.knows("an order created event"));
+    /// ```
     pub fn registered() -> Self {
         let mut registry = Self::new();
         let mut sources: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
