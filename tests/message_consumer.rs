@@ -185,3 +185,36 @@ async fn the_official_verifier_accepts_the_written_pact() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.contains("a UserCreated event"), "{text}");
 }
+
+// The demo's message contract tests, as a user writes them: they write
+// `pacts/UserEventsClient-UserService.json`.
+
+#[message_contract(consumer = "UserEventsClient", provider = "UserService")]
+fn the_client_handles_user_created(pact: &mut MessagePact) {
+    declare_user_created(pact);
+    pact.handle(handle).unwrap();
+}
+
+#[message_contract(
+    consumer = "UserEventsClientAsync",
+    provider = "UserService",
+    spec = "v4",
+    given("a user exists", name = "UserC")
+)]
+#[tokio::test]
+async fn the_client_handles_user_created_in_async_code(
+    pact: &mut MessagePact,
+) -> Result<(), MessageContractError> {
+    declare_user_created(pact);
+    pact.handle_async(|received| async move { handle(&received) }).await
+}
+
+#[test]
+fn a_declared_message_no_handler_saw_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = MessagePact::new("C", "P").with_output_dir(dir.path());
+    pact.expects_to_receive("an event").with_content(json_pattern!({"id": 1}));
+    let error = pact.finish().unwrap_err();
+    assert!(error.to_string().contains("\"an event\" declared but never passed to a handler"), "{error}");
+    assert!(!dir.path().join("C-P.json").exists());
+}

@@ -94,6 +94,8 @@ pub mod tls;
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
 #[cfg(feature = "consumer")]
+pub use pact_macros::message_contract;
+#[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
     term, time,
@@ -106,6 +108,9 @@ pub use pact_macros::{message_provider, provider_state};
 pub mod prelude {
     pub use crate::contract::Contract;
     pub use crate::dsl::{Pattern, Scalar};
+    /// Message pacts: `#[message_contract]` tests take a `&mut MessagePact`.
+    pub use crate::message::{MessagePact, ReceivedMessage};
+    pub use crate::message_contract;
     pub use crate::{
         array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
         equality, includes, integer, json_pattern, like, null, number, term, time,
@@ -122,6 +127,12 @@ pub mod __private {
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
     pub use serde_json;
+
+    #[cfg(feature = "consumer")]
+    pub use crate::message::runtime::{
+        conclude_messages, run_messages_async, run_messages_attached, run_messages_sync, MessageBody,
+        MessageContractSpec,
+    };
 
     #[cfg(feature = "provider")]
     pub use inventory;

@@ -3,6 +3,7 @@
 //!
 //! - [`macro@contract`]: turns a test function into a consumer contract test.
 //! - [`macro@provider_state`]: registers a provider-state handler.
+//! - [`macro@message_contract`]: turns a test function into a message contract test.
 //! - [`macro@message_provider`]: registers a message producer, for message pact verification.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
@@ -14,6 +15,7 @@
 mod attr;
 mod contract;
 mod datetime;
+mod message_contract;
 mod message_provider;
 mod pattern;
 mod provider_state;
@@ -86,6 +88,36 @@ pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn provider_state(args: TokenStream, item: TokenStream) -> TokenStream {
     provider_state::expand(args.into(), item.into()).into()
+}
+
+/// Turns a test function into a message contract test: the message counterpart of
+/// `#[contract]`, with the same keys (`consumer`, `provider`, `given` with params, `spec`) and
+/// the same compile-time checks.
+///
+/// The function takes `pact: &mut MessagePact` (sync or async), declares the messages the
+/// consumer expects to receive, and passes their examples to the consumer's real handler with
+/// `pact.handle(...)`. When the body returns (or returns `Ok`), the messages are merged into
+/// `pacts/<Consumer>-<Provider>.json`; when it panics or returns an `Err`, nothing is written.
+/// A message declared but never handed to a handler fails the test.
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// #[message_contract(consumer = "UserEventsClient", provider = "UserService")]
+/// fn handles_user_created(pact: &mut MessagePact) {
+///     pact.expects_to_receive("a UserCreated event")
+///         .with_content(json_pattern!({"type": "UserCreated", "user": {"name": like!("UserC")}}))
+///         .with_metadata("topic", "user-events");
+///     pact.handle(|received| match received.message.contents.as_json() {
+///         Some(event) if event["type"] == "UserCreated" => Ok(()),
+///         _ => Err("not a UserCreated event"),
+///     })
+///     .unwrap();
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn message_contract(args: TokenStream, item: TokenStream) -> TokenStream {
+    message_contract::expand(args.into(), item.into()).into()
 }
 
 /// Registers a function as the producer of a message, for verifying message pacts.

@@ -95,6 +95,8 @@ pub struct MessagePact {
     output_dir: PathBuf,
     interactions: Vec<Interaction>,
     problems: Vec<String>,
+    /// How many of the interactions (in order) were handed to a handler.
+    handled: usize,
 }
 
 impl MessagePact {
@@ -111,6 +113,7 @@ impl MessagePact {
             output_dir: pactfile::output_dir(&cwd),
             interactions: Vec::new(),
             problems: Vec::new(),
+            handled: 0,
         }
     }
 
@@ -242,19 +245,22 @@ impl MessagePact {
         }
     }
 
-    /// Checks the declarations, passes every message's example to `handler` (the consumer's
-    /// real handler), and when all succeed merges the messages into the pact file and returns
-    /// its path. A handler that fails or panics fails the contract, and nothing is written.
-    pub fn verify<F, E>(self, mut handler: F) -> Result<PathBuf, MessageContractError>
+    /// Checks the declarations and passes the example of every message declared since the last
+    /// call to `handler` (the consumer's real handler). The first failure stops it; a panic in
+    /// the handler is turned into [`MessageContractError::Handler`].
+    pub fn handle<F, E>(&mut self, mut handler: F) -> Result<(), MessageContractError>
     where
         F: FnMut(&ReceivedMessage) -> Result<(), E>,
         E: std::fmt::Display,
     {
         self.check()?;
-        for received in self.received() {
+        for received in self.received().into_iter().skip(self.handled) {
             let outcome = catch_unwind(AssertUnwindSafe(|| handler(&received)));
             let message = match outcome {
-                Ok(Ok(())) => continue,
+                Ok(Ok(())) => {
+                    self.handled += 1;
+                    continue;
+                }
                 Ok(Err(e)) => e.to_string(),
                 Err(panic) => format!("it panicked: {}", panic_text(panic.as_ref())),
             };
@@ -264,18 +270,18 @@ impl MessagePact {
                 message,
             });
         }
-        self.write()
+        Ok(())
     }
 
-    /// Like [`verify`](Self::verify), with an async handler.
-    pub async fn verify_async<F, Fut, E>(self, mut handler: F) -> Result<PathBuf, MessageContractError>
+    /// Like [`handle`](Self::handle), with an async handler.
+    pub async fn handle_async<F, Fut, E>(&mut self, mut handler: F) -> Result<(), MessageContractError>
     where
         F: FnMut(ReceivedMessage) -> Fut,
         Fut: std::future::Future<Output = Result<(), E>>,
         E: std::fmt::Display,
     {
         self.check()?;
-        for received in self.received() {
+        for received in self.received().into_iter().skip(self.handled) {
             let description = received.description.clone();
             if let Err(e) = handler(received).await {
                 return Err(MessageContractError::Handler {
@@ -284,8 +290,58 @@ impl MessagePact {
                     message: e.to_string(),
                 });
             }
+            self.handled += 1;
+        }
+        Ok(())
+    }
+
+    /// Checks the declarations, and that every message was handed to a handler
+    /// ([`handle`](Self::handle)); then merges the messages into the pact file and returns its
+    /// path. A pact whose messages no handler saw would promise what no code was tested on, so
+    /// it is refused.
+    pub fn finish(self) -> Result<PathBuf, MessageContractError> {
+        self.check()?;
+        if self.interactions.is_empty() {
+            return Err(MessageContractError::Declaration {
+                pair: self.pair(),
+                problems: "no message was declared (expects_to_receive or synchronous_message)".into(),
+            });
+        }
+        let unhandled: Vec<String> =
+            self.interactions.iter().skip(self.handled).map(|i| format!("{:?}", i.description())).collect();
+        if !unhandled.is_empty() {
+            return Err(MessageContractError::Declaration {
+                pair: self.pair(),
+                problems: format!(
+                    "{} declared but never passed to a handler (call pact.handle(...) with the consumer's handler)",
+                    unhandled.join(", ")
+                ),
+            });
         }
         self.write()
+    }
+
+    /// [`handle`](Self::handle) then [`finish`](Self::finish): passes every message's example
+    /// to `handler`, and when all succeed writes the pact and returns its path. A handler that
+    /// fails or panics fails the contract, and nothing is written.
+    pub fn verify<F, E>(mut self, handler: F) -> Result<PathBuf, MessageContractError>
+    where
+        F: FnMut(&ReceivedMessage) -> Result<(), E>,
+        E: std::fmt::Display,
+    {
+        self.handle(handler)?;
+        self.finish()
+    }
+
+    /// Like [`verify`](Self::verify), with an async handler.
+    pub async fn verify_async<F, Fut, E>(mut self, handler: F) -> Result<PathBuf, MessageContractError>
+    where
+        F: FnMut(ReceivedMessage) -> Fut,
+        Fut: std::future::Future<Output = Result<(), E>>,
+        E: std::fmt::Display,
+    {
+        self.handle_async(handler).await?;
+        self.finish()
     }
 
     fn write(self) -> Result<PathBuf, MessageContractError> {

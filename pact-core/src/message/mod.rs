@@ -32,6 +32,8 @@ mod protocol;
 mod registry;
 #[cfg(feature = "axum")]
 mod route;
+#[cfg(feature = "consumer")]
+pub(crate) mod runtime;
 
 #[cfg(feature = "consumer")]
 pub use consumer::{MessageBuilder, MessageContractError, MessagePact, ReceivedMessage};
