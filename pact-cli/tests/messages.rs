@@ -2,14 +2,14 @@
 //! `--message-url`, with pact_verifier_cli's `--transports message:PORT/PATH`, and failing with
 //! the field's path when the producer sends a wrong field.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use demo_user_service::{app, AppState, Broken};
 
 fn pact_file(name: &str) -> String {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-    PathBuf::from(workspace).join("tests/pacts").join(name).display().to_string()
+    workspace.join("tests/pacts").join(name).display().to_string()
 }
 
 async fn serve(broken: Option<Broken>) -> String {
