@@ -7,8 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use demo_client::handle_user_created;
-use pact_core::message::{MessageContractError, MessagePact, ReceivedMessage};
+use pact_core::message::{MessageContractError, MessagePact};
 use pact_core::model::{Pact, SpecVersion};
 use pact_core::prelude::*;
 
@@ -16,35 +15,12 @@ fn checked_in(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pacts").join(name)
 }
 
-/// The demo's event: what the client's handler expects of a `UserCreated` event.
-fn declare_user_created(pact: &mut MessagePact) {
-    pact.expects_to_receive("a UserCreated event")
-        .with_content(json_pattern!({
-            "type": "UserCreated",
-            "user": {
-                "name": "UserC",
-                "id": term!("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", "fc763eba-0905-41c5-a27f-3934ab26786c"),
-                "created_on": term!(r"^\d+-\d+-\d+T\d+:\d+:\d+$", "2016-12-15T20:16:01"),
-                "admin": false,
-            }
-        }))
-        .with_metadata("topic", "user-events")
-        .with_metadata("key", like!("UserC"));
-}
-
-fn handle(received: &ReceivedMessage) -> Result<(), demo_client::EventError> {
-    let topic = received.message.metadata.get("topic").and_then(|t| t.as_str());
-    let user = handle_user_created(&received.message.contents.to_bytes(), topic)?;
-    assert_eq!(user.name, "UserC");
-    Ok(())
-}
-
 #[test]
 fn the_user_created_handler_writes_the_checked_in_v3_pact() {
     let dir = tempfile::tempdir().unwrap();
     let mut pact = MessagePact::new("UserEventsClient", "UserService").with_output_dir(dir.path());
-    declare_user_created(&mut pact);
-    let path = pact.verify(handle).unwrap();
+    common::declare_user_created(&mut pact);
+    let path = pact.verify(common::handle_user_created).unwrap();
     let written = std::fs::read_to_string(&path).unwrap();
     let expected = std::fs::read_to_string(checked_in("UserEventsClient-UserService-v3.json")).unwrap();
     assert_eq!(
@@ -55,8 +31,8 @@ fn the_user_created_handler_writes_the_checked_in_v3_pact() {
     );
     // Byte-stable: the same declaration again leaves the file as it was.
     let mut again = MessagePact::new("UserEventsClient", "UserService").with_output_dir(dir.path());
-    declare_user_created(&mut again);
-    again.verify(handle).unwrap();
+    common::declare_user_created(&mut again);
+    again.verify(common::handle_user_created).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
 }
 
@@ -71,13 +47,13 @@ fn a_failing_or_panicking_handler_fails_the_test_and_writes_nothing() {
     pact.expects_to_receive("a UserCreated event")
         .with_content(json_pattern!({"type": "UserDeleted", "name": "UserC"}))
         .with_metadata("topic", "user-events");
-    let error = pact.verify(handle).unwrap_err();
+    let error = pact.verify(common::handle_user_created).unwrap_err();
     assert!(matches!(error, MessageContractError::Handler { .. }), "{error}");
     assert!(error.to_string().contains("not a UserCreated event"), "{error}");
     assert!(nothing_written(dir.path()));
 
     let mut pact = MessagePact::new("UserEventsClient", "UserService").with_output_dir(dir.path());
-    declare_user_created(&mut pact);
+    common::declare_user_created(&mut pact);
     let error = pact.verify(|_| -> Result<(), String> { panic!("the handler blew up") }).unwrap_err();
     assert!(error.to_string().contains("it panicked: the handler blew up"), "{error}");
     assert!(nothing_written(dir.path()));
@@ -111,7 +87,7 @@ async fn v4_mixes_http_and_messages_in_one_file_and_reads_back() {
     let mut pact = MessagePact::new("UserEventsClient", "UserService")
         .with_output_dir(dir.path())
         .with_spec_version(SpecVersion::V4);
-    declare_user_created(&mut pact);
+    common::declare_user_created(&mut pact);
     pact.synchronous_message("a user lookup")
         .given_with("a user exists", json!({"name": "UserA"}))
         .with_content(json_pattern!({"name": "UserA"}))
@@ -126,7 +102,7 @@ async fn v4_mixes_http_and_messages_in_one_file_and_reads_back() {
                 assert_eq!(reply["admin"], false);
                 Ok(())
             }
-            _ => handle(received),
+            _ => common::handle_user_created(received),
         })
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -158,8 +134,8 @@ async fn the_official_verifier_accepts_the_written_pact() {
     let mut pact = MessagePact::new("UserEventsClient", "UserService")
         .with_output_dir(dir.path())
         .with_spec_version(SpecVersion::V4);
-    declare_user_created(&mut pact);
-    let path = pact.verify(handle).unwrap();
+    common::declare_user_created(&mut pact);
+    let path = pact.verify(common::handle_user_created).unwrap();
     let url = common::serve(demo_user_service::app(demo_user_service::AppState::default(), true)).await;
     let port = url.rsplit(':').next().unwrap().to_string();
     let args: Vec<String> = vec![
@@ -184,29 +160,6 @@ async fn the_official_verifier_accepts_the_written_pact() {
         format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.contains("a UserCreated event"), "{text}");
-}
-
-// The demo's message contract tests, as a user writes them: they write
-// `pacts/UserEventsClient-UserService.json`.
-
-#[message_contract(consumer = "UserEventsClient", provider = "UserService")]
-fn the_client_handles_user_created(pact: &mut MessagePact) {
-    declare_user_created(pact);
-    pact.handle(handle).unwrap();
-}
-
-#[message_contract(
-    consumer = "UserEventsClientAsync",
-    provider = "UserService",
-    spec = "v4",
-    given("a user exists", name = "UserC")
-)]
-#[tokio::test]
-async fn the_client_handles_user_created_in_async_code(
-    pact: &mut MessagePact,
-) -> Result<(), MessageContractError> {
-    declare_user_created(pact);
-    pact.handle_async(|received| async move { handle(&received) }).await
 }
 
 #[test]
