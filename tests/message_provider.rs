@@ -252,3 +252,68 @@ async fn the_official_verifier_reaches_our_verdict_over_http() {
         }
     }
 }
+
+// Message pacts written by pact-python 4.x (V3 `messages` and V4 asynchronous messages, with a
+// provider state with params and uuid, datetime, boolean and metadata matchers), checked in
+// under interop/pacts/ by interop/generate.sh.
+
+fn python_message_pacts() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop/pacts");
+    let files: Vec<PathBuf> =
+        ["pact-python-4-v3-messages-UserService.json", "pact-python-4-v4-messages-UserService.json"]
+            .iter()
+            .map(|name| dir.join(name))
+            .collect();
+    for file in &files {
+        assert!(file.is_file(), "{} is missing; run bash interop/generate.sh", file.display());
+    }
+    files
+}
+
+async fn verify_python_pact(url: &str, file: &std::path::Path) -> pact_core::verify::VerificationReport {
+    Verifier::http(url)
+        .unwrap()
+        .state_url(&format!("{url}/_pact/provider_states"))
+        .unwrap()
+        .message_url(&format!("{url}/_pact/messages"))
+        .unwrap()
+        .pact(PactSource::File(file.to_path_buf()))
+        .verify()
+        .await
+        .unwrap()
+}
+
+/// Both verifiers on three producers: the demo's, one sending a non-UUID id, and one sending
+/// `admin` as the string "true" (which the pact's boolean matcher accepts, in pact-reference's
+/// matching as in ours: the verdicts agree both ways).
+#[tokio::test(flavor = "multi_thread")]
+async fn pact_python_message_pacts_verify_and_fail_when_broken_with_the_official_verdict() {
+    let files = python_message_pacts();
+    let cases = [
+        (None, None),
+        (Some(Broken::BadId), Some("$.contents.user.id")),
+        (Some(Broken::AdminAsString), None),
+    ];
+    for (broken, failing_path) in cases {
+        let url = common::serve(app(AppState::broken(broken), true)).await;
+        for file in &files {
+            let report = verify_python_pact(&url, file).await;
+            assert_eq!(
+                report.success(),
+                failing_path.is_none(),
+                "{}: {}",
+                file.display(),
+                report.to_human(false)
+            );
+            assert_eq!(report.counts().0, 1, "{}", report.to_human(false));
+            if let Some(path) = failing_path {
+                assert_eq!(failed_paths(&report), [path], "{}: {}", file.display(), report.to_human(false));
+            }
+        }
+        let (url, files) = (url.clone(), files.clone());
+        let (code, text) = tokio::task::spawn_blocking(move || official_verdict(&url, &files)).await.unwrap();
+        let expected = if failing_path.is_none() { 0 } else { 1 };
+        assert_eq!(code, Some(expected), "official verifier, {broken:?}: {text}");
+        assert!(text.contains("a UserCreated event"), "{text}");
+    }
+}
