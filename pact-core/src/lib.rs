@@ -23,6 +23,14 @@
     doc = "| `provider` | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
+    any(feature = "consumer", feature = "provider"),
+    doc = "| [`message`] | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    not(any(feature = "consumer", feature = "provider")),
+    doc = "| `message` | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
     feature = "verifier",
     doc = "| [`verify`] | provider verification over HTTP or in-process, with reports | `verifier` (in-process: `axum`) |"
 )]
@@ -71,6 +79,8 @@ pub mod mock;
 #[cfg(feature = "consumer")]
 pub mod pactfile;
 
+#[cfg(any(feature = "consumer", feature = "provider"))]
+pub mod message;
 #[cfg(feature = "provider")]
 pub mod provider;
 #[cfg(feature = "verifier")]
@@ -83,19 +93,24 @@ pub mod tls;
 
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
-#[cfg(feature = "provider")]
-pub use pact_macros::provider_state;
+#[cfg(feature = "consumer")]
+pub use pact_macros::message_contract;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
     term, time,
 };
+#[cfg(feature = "provider")]
+pub use pact_macros::{message_provider, provider_state};
 
 /// What a consumer test needs: `use pact_core::prelude::*;`.
 #[cfg(feature = "consumer")]
 pub mod prelude {
     pub use crate::contract::Contract;
     pub use crate::dsl::{Pattern, Scalar};
+    /// Message pacts: `#[message_contract]` tests take a `&mut MessagePact`.
+    pub use crate::message::{MessagePact, ReceivedMessage};
+    pub use crate::message_contract;
     pub use crate::{
         array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
         equality, includes, integer, json_pattern, like, null, number, term, time,
@@ -112,6 +127,12 @@ pub mod __private {
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
     pub use serde_json;
+
+    #[cfg(feature = "consumer")]
+    pub use crate::message::runtime::{
+        conclude_messages, run_messages_async, run_messages_attached, run_messages_sync, MessageBody,
+        MessageContractSpec,
+    };
 
     #[cfg(feature = "provider")]
     pub use inventory;
