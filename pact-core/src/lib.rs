@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | [`model`] | pacts, interactions and matching rules; read V1-V4, write V2-V4 | always |
 //! | [`matching`] | compare an expected request, response or message with an actual one | always |
+//! | [`generate`] | apply an interaction's generators: the mock's responses, the verifier's requests | always |
 //! | [`dsl`] | example values with matchers: `like!`, `term!`, `each_like!`, `json_pattern!` ... | `consumer` |
 //! | [`mock`] | the mock provider, an HTTP server of its own per contract | `consumer` |
 //! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
@@ -59,6 +60,7 @@
 // The macros' generated code names `::pact_core`; this lets it work inside this crate too.
 extern crate self as pact_core;
 
+pub mod generate;
 pub mod matching;
 pub mod model;
 
@@ -82,7 +84,9 @@ pub mod broker;
 pub mod tls;
 
 #[cfg(feature = "consumer")]
-pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
+pub use contract::{Contract, ContractError};
+#[cfg(feature = "consumer")]
+pub use dsl::{RequestBuilder, ResponseBuilder};
 #[cfg(feature = "provider")]
 pub use pact_macros::provider_state;
 #[cfg(feature = "consumer")]
@@ -111,6 +115,10 @@ pub mod __private {
     pub use crate::contract::{
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
+    #[cfg(feature = "consumer")]
+    pub use crate::dsl::{Pattern, Scalar};
+    #[cfg(feature = "provider")]
+    pub use crate::provider::{Action, HandlerFuture, IntoStateResult, Params, StateHandlerEntry};
     pub use serde_json;
 
     #[cfg(feature = "provider")]
@@ -121,9 +129,12 @@ pub mod __private {
     pub fn downcast<'a, T: 'static>(
         app: &'a (dyn std::any::Any + Send + Sync),
         type_name: &str,
-    ) -> Result<&'a T, String> {
-        app.downcast_ref::<T>()
-            .ok_or_else(|| format!("the provider-state handler expects the application state {type_name}"))
+    ) -> Result<&'a T, crate::provider::HandlerError> {
+        app.downcast_ref::<T>().ok_or_else(|| {
+            crate::provider::HandlerError::Failed(format!(
+                "the provider-state handler expects the application state {type_name}"
+            ))
+        })
     }
 
     /// A provider state with parameters.

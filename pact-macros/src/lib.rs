@@ -13,6 +13,7 @@
 mod attr;
 mod contract;
 mod datetime;
+mod errors;
 mod pattern;
 mod provider_state;
 mod suggest;
