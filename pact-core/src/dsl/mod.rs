@@ -41,12 +41,14 @@
 //! at compile time.
 
 mod draft;
+mod generated;
 mod request;
 mod response;
 mod scalar;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
+pub use generated::{UUID_EXAMPLE, UUID_REGEX};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};
@@ -345,7 +347,16 @@ impl Pattern {
                 for rule in rules {
                     add(path, rule.clone(), problems);
                 }
-                example.collect(path, out, problems);
+                match (rules.as_slice(), example.as_ref()) {
+                    // `values!`: the members' keys are free, so the first member's matchers apply
+                    // to every member (`$.path.*`), as pact-reference reads them.
+                    ([MatchingRule::Values], Pattern::Object(entries)) => {
+                        if let Some((_, first)) = entries.first() {
+                            first.collect(&format!("{path}.*"), out, problems);
+                        }
+                    }
+                    _ => example.collect(path, out, problems),
+                }
             }
             Pattern::EachLike { example, min, max } => {
                 let rule = match max {

@@ -42,7 +42,7 @@ pub struct Scalar(Pattern);
 impl Scalar {
     /// A scalar from a pattern that must hold one value: anything else becomes an invalid
     /// pattern, which the contract test reports as a declaration error.
-    fn checked(pattern: Pattern, macro_name: &str) -> Self {
+    pub(super) fn checked(pattern: Pattern, macro_name: &str) -> Self {
         match pattern.example() {
             Value::Object(_) | Value::Array(_) if !matches!(pattern, Pattern::Invalid { .. }) => {
                 Scalar(Pattern::Invalid {
