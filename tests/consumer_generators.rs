@@ -35,6 +35,7 @@ async fn declare(dir: &Path, version: SpecVersion) -> Contract {
             "scores": values!(json_pattern!({"a": like!(1)})),
             "version": semver!("1.2.3"),
             "label": not_empty!("x"),
+            "items": like!([1, 2], min = 1, max = 3),
         }));
     pact
 }
@@ -90,6 +91,7 @@ async fn the_mock_answers_with_generated_values_and_the_pact_carries_the_generat
     assert_eq!(rules["$.scores.*"]["matchers"][0]["match"], "type", "{rules}");
     assert_eq!(rules["$.version"]["matchers"][0]["match"], "semver", "{rules}");
     assert_eq!(rules["$.label"]["matchers"][0]["match"], "notEmpty", "{rules}");
+    assert_eq!(rules["$.items"]["matchers"], serde_json::json!([{"match": "type", "min": 1, "max": 3}]));
 }
 
 /// What a provider answers for `/orders/1`: `broken` sends a number where a string or null is due.
@@ -113,6 +115,7 @@ async fn provider(broken: bool) -> String {
                     "scores": {"x": 3, "y": 4},
                     "version": "2.0.0-rc.1",
                     "label": "y",
+                    "items": [5, 6, 7],
                 })),
             )
         }),

@@ -119,9 +119,41 @@ fn scalar_literal(ast: &Ast) -> Option<&Expr> {
 }
 
 pub(crate) fn expand_like(input: TokenStream) -> TokenStream {
-    expand_with(input, whole_pattern, |ast| match scalar_literal(&ast) {
-        Some(literal) => quote! { ::pact_core::__private::Scalar::like(#literal) },
-        None => quote! { ::pact_core::__private::Pattern::like(#ast) },
+    let parse = |s: ParseStream<'_>| -> syn::Result<Bounded> {
+        let bounded = parse_bounded(s, "like!")?;
+        if bounded.min.is_some() || bounded.max.is_some() {
+            // An array literal's length is known here: it must lie within its own bounds.
+            if let Ast::Array(items) = &bounded.example {
+                let len = items.len() as u64;
+                if let Some(lo) = bounded.min.as_ref().and_then(int_literal).filter(|lo| len < *lo) {
+                    return Err(syn::Error::new(
+                        span_of(&bounded.example),
+                        format!("the example has {len} items, fewer than min = {lo}"),
+                    ));
+                }
+                if let Some(hi) = bounded.max.as_ref().and_then(int_literal).filter(|hi| len > *hi) {
+                    return Err(syn::Error::new(
+                        span_of(&bounded.example),
+                        format!("the example has {len} items, more than max = {hi}"),
+                    ));
+                }
+            }
+        }
+        Ok(bounded)
+    };
+    expand_with(input, parse, |b| {
+        let ast = b.example;
+        if b.min.is_none() && b.max.is_none() {
+            return match scalar_literal(&ast) {
+                Some(literal) => quote! { ::pact_core::__private::Scalar::like(#literal) },
+                None => quote! { ::pact_core::__private::Pattern::like(#ast) },
+            };
+        }
+        let some = |e: Option<Expr>| {
+            e.map_or_else(|| quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some(#m)))
+        };
+        let (min, max) = (some(b.min), some(b.max));
+        quote! { ::pact_core::__private::Pattern::like_bounded(#ast, #min, #max) }
     })
 }
 
@@ -158,62 +190,67 @@ fn span_of(ast: &Ast) -> proc_macro2::Span {
     }
 }
 
+/// A pattern with optional `min = ..` and `max = ..` after it, as `each_like!` and `like!` take.
+struct Bounded {
+    example: Ast,
+    min: Option<Expr>,
+    max: Option<Expr>,
+}
+
+fn parse_bounded(s: ParseStream<'_>, name: &str) -> syn::Result<Bounded> {
+    let example: Ast = s.parse()?;
+    let (mut min, mut max) = (None, None);
+    let mut errors = Errors::new();
+    while !s.is_empty() {
+        s.parse::<Token![,]>()?;
+        if s.is_empty() {
+            break;
+        }
+        let key: syn::Ident = s.parse()?;
+        s.parse::<Token![=]>()?;
+        let value: Expr = s.parse()?;
+        let slot = match key.to_string().as_str() {
+            "min" => &mut min,
+            "max" => &mut max,
+            _ => {
+                let e = syn::Error::new(
+                    key.span(),
+                    crate::suggest::unknown_key(&key.to_string(), &format!(" of {name}"), &["min", "max"]),
+                );
+                errors.push(e);
+                continue;
+            }
+        };
+        if slot.is_some() {
+            errors.push(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+        }
+        *slot = Some(value);
+    }
+    if let (Some(min_expr), Some(max_expr)) = (&min, &max) {
+        if let (Some(lo), Some(hi)) = (int_literal(min_expr), int_literal(max_expr)) {
+            if lo > hi {
+                errors.push(syn::Error::new(max_expr.span(), format!("max = {hi} is less than min = {lo}")));
+            }
+        }
+    }
+    errors.finish().map(|()| Bounded { example, min, max })
+}
+
 /// `each_like!(pattern)`, `each_like!(pattern, min = 1)`, `each_like!(pattern, min = 1, max = 5)`.
 pub(crate) fn expand_each_like(input: TokenStream) -> TokenStream {
-    struct EachLike {
-        example: Ast,
-        min: Option<Expr>,
-        max: Option<Expr>,
-    }
-    let parse = |s: ParseStream<'_>| -> syn::Result<EachLike> {
-        let example: Ast = s.parse()?;
-        let (mut min, mut max) = (None, None);
-        let mut errors = Errors::new();
-        while !s.is_empty() {
-            s.parse::<Token![,]>()?;
-            if s.is_empty() {
-                break;
-            }
-            let key: syn::Ident = s.parse()?;
-            s.parse::<Token![=]>()?;
-            let value: Expr = s.parse()?;
-            let slot = match key.to_string().as_str() {
-                "min" => &mut min,
-                "max" => &mut max,
-                _ => {
-                    let e = syn::Error::new(
-                        key.span(),
-                        crate::suggest::unknown_key(&key.to_string(), " of each_like!", &["min", "max"]),
-                    );
-                    errors.push(e);
-                    continue;
-                }
-            };
-            if slot.is_some() {
-                errors.push(syn::Error::new(key.span(), format!("`{key}` is given twice")));
-            }
-            *slot = Some(value);
-        }
-        if let (Some(min_expr), Some(max_expr)) = (&min, &max) {
-            if let (Some(lo), Some(hi)) = (int_literal(min_expr), int_literal(max_expr)) {
-                if lo > hi {
-                    errors.push(syn::Error::new(
-                        max_expr.span(),
-                        format!("max = {hi} is less than min = {lo}"),
-                    ));
-                }
-            }
-        }
-        errors.finish().map(|()| EachLike { example, min, max })
-    };
-    expand_with(input, parse, |e| {
-        let example = e.example;
-        let min = e.min.map_or_else(|| quote!(1usize), |m| quote!(#m));
-        let max = e
-            .max
-            .map_or_else(|| quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some(#m)));
-        quote! { ::pact_core::__private::Pattern::each_like(#example, #min, #max) }
-    })
+    expand_with(
+        input,
+        |s| parse_bounded(s, "each_like!"),
+        |e| {
+            let example = e.example;
+            let min = e.min.map_or_else(|| quote!(1usize), |m| quote!(#m));
+            let max = e.max.map_or_else(
+                || quote!(::std::option::Option::None),
+                |m| quote!(::std::option::Option::Some(#m)),
+            );
+            quote! { ::pact_core::__private::Pattern::each_like(#example, #min, #max) }
+        },
+    )
 }
 
 fn int_literal(expr: &Expr) -> Option<u64> {

@@ -158,6 +158,35 @@ impl Pattern {
         Pattern::rule(example, MatchingRule::Type)
     }
 
+    /// An array like `example` (by type), with at least `min` and at most `max` items:
+    /// `like!([1, 2], min = 1, max = 5)` (`min`/`max` on `type`). The example's length must lie
+    /// within the bounds.
+    pub fn like_bounded(example: Pattern, min: Option<usize>, max: Option<usize>) -> Self {
+        let rule = match (min, max) {
+            (Some(min), Some(max)) if min > max => {
+                return Pattern::Invalid { error: format!("like!: max = {max} is less than min = {min}") }
+            }
+            (Some(min), Some(max)) => MatchingRule::MinMaxType(min, max),
+            (Some(min), None) => MatchingRule::MinType(min),
+            (None, Some(max)) => MatchingRule::MaxType(max),
+            (None, None) => MatchingRule::Type,
+        };
+        let len = match example.example() {
+            Value::Array(items) => items.len(),
+            other => {
+                return Pattern::Invalid {
+                    error: format!("like! with min or max takes an array, not {other}"),
+                }
+            }
+        };
+        if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
+            return Pattern::Invalid {
+                error: format!("like!: the example's {len} items are outside min = {min:?}, max = {max:?}"),
+            };
+        }
+        Pattern::rule(example, rule)
+    }
+
     /// An array of items like `example`, with at least `min` and at most `max` items (`each_like!`).
     pub fn each_like(example: Pattern, min: usize, max: Option<usize>) -> Self {
         Pattern::EachLike { example: Box::new(example), min, max }
