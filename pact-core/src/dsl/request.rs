@@ -76,6 +76,30 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
+    /// Marks the interaction pending (V4 `pending`): a provider's verification reports its
+    /// failure without failing.
+    pub fn pending(mut self, pending: bool) -> Self {
+        self.draft.interaction.meta.pending = pending;
+        self
+    }
+
+    /// Adds a comment (V4 `comments.text`, a list).
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        let comments = &mut self.draft.interaction.meta.comments;
+        let list = comments.entry("text").or_insert_with(|| Value::Array(Vec::new()));
+        match list {
+            Value::Array(items) => items.push(Value::String(text.into())),
+            other => *other = Value::Array(vec![other.clone(), Value::String(text.into())]),
+        }
+        self
+    }
+
+    /// Sets the interaction's V4 `key`, which stays the same while the interaction does.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.draft.interaction.meta.key = Some(key.into());
+        self
+    }
+
     /// Sets the method.
     pub fn method(mut self, method: &str) -> Self {
         if crate::model::http::is_token(method) {
