@@ -539,7 +539,7 @@ pub async fn run(args: VerifyArgs) -> Result<u8, Failure> {
             )));
         }
         let states = HttpStates::with_tls(url, args.state_change_teardown, &tls)
-            .map_err(Failure::config)?
+            .map_err(|e| Failure::config(e.to_string()))?
             .as_query(args.state_change_as_query);
         verifier = verifier.states(std::sync::Arc::new(states));
     }

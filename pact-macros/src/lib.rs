@@ -15,6 +15,7 @@
 mod attr;
 mod contract;
 mod datetime;
+mod errors;
 mod message_contract;
 mod message_provider;
 mod pattern;

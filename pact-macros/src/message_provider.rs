@@ -96,7 +96,7 @@ fn render(args: &Args, function: &ItemFn) -> syn::Result<TokenStream> {
         Some(ty) => {
             let name = ty.to_token_stream().to_string();
             (
-                quote!(let app = ::pact_core::__private::downcast::<#ty>(app, #name)?;),
+                quote!(let app = ::pact_core::__private::downcast::<#ty>(app, #name).map_err(|e| e.to_string())?;),
                 quote!(::core::option::Option::Some(::core::any::TypeId::of::<#ty>)),
                 name,
             )

@@ -462,9 +462,9 @@ fn header_like_changes(
 
 fn header_witness(name: &str, old_value: &str, new_value: &str) -> Judgement {
     let mut expected = Response::status(200);
-    expected.headers = Some(Headers::from([(name.to_string(), vec![new_value.to_string()])]));
+    expected.headers = Some(Headers::from_iter([(name.to_string(), vec![new_value.to_string()])]));
     let mut actual = Response::status(200);
-    actual.headers = Some(Headers::from([(name.to_string(), vec![old_value.to_string()])]));
+    actual.headers = Some(Headers::from_iter([(name.to_string(), vec![old_value.to_string()])]));
     if match_response(&expected, &actual).is_empty() {
         Judgement { verdict: Verdict::Safe, reason: "the new value accepts OLD's".into() }
     } else {

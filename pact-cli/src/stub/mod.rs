@@ -4,13 +4,12 @@
 //! command lines work unchanged; pact files and directories may also be given as arguments.
 //! The job is split in four: [`load`] reads the pacts (files, directories, URLs, a broker),
 //! [`select`] picks the interaction that answers a request with the matching engine,
-//! [`serve`] answers over HTTP and logs (with [`urls`] pointing `MockServerURL` values at the
-//! stub), and [`watch`] reloads changed files.
+//! [`serve`] answers over HTTP and logs (generators applied by `pact_core::generate`, with
+//! `MockServerURL` values pointing at the stub), and [`watch`] reloads changed files.
 
 mod load;
 mod select;
 mod serve;
-mod urls;
 mod watch;
 
 use std::io::Write as _;

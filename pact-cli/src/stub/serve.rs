@@ -13,9 +13,9 @@ use axum::extract::{Request as HttpRequest, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response as HttpResponse;
 use axum::Router;
+use pact_core::generate::{stub_response, Context};
 use pact_core::matching::match_request;
 use pact_core::model::{parse_query_string, Body, Headers, Request, Response};
-use pact_core::verify::generate_stub_response;
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
@@ -75,10 +75,7 @@ async fn answer(State(shared): State<Arc<Shared>>, request: HttpRequest) -> Http
     let (parts, body) = request.into_parts();
     let mut headers = Headers::new();
     for (name, value) in &parts.headers {
-        headers
-            .entry(name.as_str().to_string())
-            .or_default()
-            .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+        headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()).into_owned());
     }
     let line = match parts.uri.query() {
         Some(q) => format!("{} {}?{q}", parts.method, parts.uri.path()),
@@ -163,11 +160,10 @@ fn matched(
     for state in &stub.interaction.meta.provider_states {
         context.extend(state.params.clone());
     }
-    let mut response = generate_stub_response(&stub.interaction.response, &context);
     // `MockServerURL` generators point at the stub, as the client reached it.
-    if let Some(host) = request.header("host").and_then(|v| v.first()) {
-        super::urls::point_at_stub(&mut response, &format!("http://{host}"));
-    }
+    let mock_server_url = request.header("host").and_then(|v| v.first()).map(|host| format!("http://{host}"));
+    let context = Context { values: context, mock_server_url };
+    let response = stub_response(&stub.interaction.response, &context).into_owned();
     let also = match choice.ties {
         0 => String::new(),
         n => format!(" ({n} other interaction(s) matched as well; --provider-state chooses another)"),

@@ -54,12 +54,11 @@ impl MessageSource for HttpMessages {
             let mut request = Request { method: "POST".into(), path: String::new(), ..Request::default() };
             request.body = Body::json(call.to_json());
             let headers = request.headers.get_or_insert_with(Default::default);
-            headers.insert("Content-Type".into(), vec!["application/json".into()]);
+            headers.set("Content-Type", vec!["application/json".into()]);
             for (name, value) in &self.headers {
-                headers.retain(|k, _| !k.eq_ignore_ascii_case(name));
-                headers.insert(name.clone(), vec![value.clone()]);
+                headers.set(name.clone(), vec![value.clone()]);
             }
-            let response = self.target.send(&request).await?;
+            let response = self.target.send(&request).await.map_err(|e| e.to_string())?;
             if !(200..300).contains(&response.status) {
                 let body = response.body.as_text().map(|t| t.chars().take(300).collect::<String>());
                 return Err(format!(

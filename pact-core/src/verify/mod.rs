@@ -30,7 +30,6 @@
 //! ```
 
 mod fetch;
-mod generators;
 mod message;
 mod report;
 mod source;
@@ -44,7 +43,6 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-pub use generators::generate_stub_response;
 pub use message::{HttpMessages, MessageSource, RegistryMessages};
 pub use report::{InteractionResult, Outcome, PactReport, VerificationReport};
 pub use source::PactSource;
@@ -112,6 +110,43 @@ pub enum VerifyError {
     /// must not pass.
     #[error("nothing to verify: {0}")]
     NothingVerifiable(String),
+}
+
+/// Why a call the verifier made (a request to the provider, or a provider-state change) gave no
+/// answer to compare. Each message names the URL or state and the cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// A URL (the provider's base URL, a state-change URL, or where a request would go) cannot be
+    /// used.
+    #[error("{0}")]
+    Url(String),
+    /// The HTTP client could not be built (for example from the HTTPS options).
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+    /// The request cannot be sent as the pact writes it.
+    #[error("{0}")]
+    Request(String),
+    /// The call failed: no connection, a redirect away from the provider, a body that could not
+    /// be read.
+    #[error("{0}")]
+    Transport(String),
+    /// An answer was larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A state-change call answered with an error status.
+    #[error("{0}")]
+    Status(String),
+    /// An in-process provider-state handler failed.
+    #[error(transparent)]
+    State(#[from] crate::provider::StateError),
+    /// The call took longer than the request timeout.
+    #[error("{0}")]
+    Timeout(String),
+    /// A message producer (in-process or at the message endpoint) failed or answered something
+    /// that is not a message.
+    #[error("{0}")]
+    Producer(String),
 }
 
 /// Which interactions to verify.
@@ -267,7 +302,7 @@ impl Verifier {
         Ok(match &self.target {
             TargetSpec::Http(base) => Arc::new(
                 HttpTarget::with_options(base, self.follow_redirects, self.max_response_bytes, &self.tls)
-                    .map_err(VerifyError::Config)?,
+                    .map_err(|e| VerifyError::Config(e.to_string()))?,
             ),
             #[cfg(feature = "axum")]
             TargetSpec::Service(build) => build(self.max_response_bytes),
@@ -303,7 +338,7 @@ impl Verifier {
         let endpoint = |url: &str| -> Result<Option<Arc<dyn MessageSource>>, VerifyError> {
             let target =
                 HttpTarget::with_options(url, self.follow_redirects, self.max_response_bytes, &self.tls)
-                    .map_err(VerifyError::Config)?;
+                    .map_err(|e| VerifyError::Config(e.to_string()))?;
             Ok(Some(Arc::new(HttpMessages::new(Arc::new(target), self.headers.clone()))))
         };
         match (&self.messages, &self.target) {
@@ -330,7 +365,8 @@ impl Verifier {
     /// The URL is checked here, or every interaction would fail its state setup with the same
     /// error.
     pub fn state_url_with_teardown(mut self, url: &str, teardown: bool) -> Result<Self, VerifyError> {
-        let states = HttpStates::with_tls(url, teardown, &self.tls).map_err(VerifyError::Config)?;
+        let states =
+            HttpStates::with_tls(url, teardown, &self.tls).map_err(|e| VerifyError::Config(e.to_string()))?;
         self.states = Some(Arc::new(states));
         Ok(self)
     }
@@ -561,9 +597,10 @@ impl Verifier {
                         let what = || {
                             format!("producing the message {:?} ({})", call.description, source.describe())
                         };
-                        match self.within(source.produce(&call), what).await {
+                        let produce = async { source.produce(&call).await.map_err(CallError::Producer) };
+                        match self.within(produce, what).await {
                             Ok(actual) => message::compare(interaction, &actual),
-                            Err(e) => Outcome::Error(e),
+                            Err(e) => Outcome::Error(e.to_string()),
                         }
                     };
                     self.with_states(consumer, meta, exchange).await
@@ -584,16 +621,16 @@ impl Verifier {
     /// Runs a call under the request timeout.
     async fn within<T>(
         &self,
-        call: impl std::future::Future<Output = Result<T, String>>,
+        call: impl std::future::Future<Output = Result<T, CallError>>,
         what: impl FnOnce() -> String,
-    ) -> Result<T, String> {
+    ) -> Result<T, CallError> {
         match tokio::time::timeout(self.timeout, call).await {
             Ok(result) => result,
-            Err(_) => Err(format!(
+            Err(_) => Err(CallError::Timeout(format!(
                 "{} timed out after {} ms (raise --request-timeout if the provider is slow)",
                 what(),
                 self.timeout.as_millis()
-            )),
+            ))),
         }
     }
 
@@ -665,16 +702,16 @@ impl Verifier {
         interaction: &crate::model::HttpInteraction,
         context: Map<String, Value>,
     ) -> Outcome {
-        let mut request = generators::generate_request(&interaction.request, &context);
+        let context = crate::generate::Context::with_values(context);
+        let mut request = crate::generate::request(&interaction.request, &context);
         for (name, value) in &self.headers {
             let headers = request.to_mut().headers.get_or_insert_with(Default::default);
-            headers.retain(|k, _| !k.eq_ignore_ascii_case(name));
-            headers.insert(name.clone(), vec![value.clone()]);
+            headers.set(name.clone(), vec![value.clone()]);
         }
         let what = || format!("{} {}{}", request.method, target.describe(), request.path);
         match self.within(target.send(&request), what).await {
             Ok(actual) => {
-                let expected = generators::generate_response(&interaction.response, &context);
+                let expected = crate::generate::expected_response(&interaction.response, &context);
                 let mismatches = match_response(&expected, &actual);
                 if mismatches.is_empty() {
                     Outcome::Passed
@@ -682,7 +719,7 @@ impl Verifier {
                     Outcome::Failed(mismatches)
                 }
             }
-            Err(e) => Outcome::Error(e),
+            Err(e) => Outcome::Error(e.to_string()),
         }
     }
 }
