@@ -233,6 +233,11 @@ fn demo_pacts_dir() -> String {
     format!("{}/tests/pacts", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The demo's HTTP pact (the directory also holds the demo's event pacts).
+fn demo_pact() -> String {
+    format!("{}/UserServiceClient-UserService.json", demo_pacts_dir())
+}
+
 #[tokio::test]
 async fn publish_sends_the_official_body_and_reports_validation_errors() {
     let (url, log) = fake(|seen, _| match seen.uri.as_str() {
@@ -248,7 +253,7 @@ async fn publish_sends_the_official_body_and_reports_validation_errors() {
         }
     })
     .await;
-    let contracts = load_contracts(&[demo_pacts_dir()]).unwrap();
+    let contracts = load_contracts(&[demo_pact()]).unwrap();
     let options = PublishOptions {
         version: "0.1".into(),
         branch: Some("main".into()),
@@ -294,7 +299,7 @@ async fn an_old_broker_gets_the_classic_put_with_branch_and_tags_first() {
         _ => (StatusCode::CREATED, HAL, "{}".into()),
     })
     .await;
-    let contracts = load_contracts(&[demo_pacts_dir()]).unwrap();
+    let contracts = load_contracts(&[demo_pact()]).unwrap();
     let options = PublishOptions {
         version: "0.1 beta".into(),
         branch: Some("feat/x".into()),

@@ -58,6 +58,9 @@ fn verifier_args(broker: &Broker, provider_url: &str, provider_version: &str, ex
         "--publish".into(),
         "--provider-version".into(),
         provider_version.into(),
+        // The demo's event pacts: their messages come from the demo's message endpoint.
+        "--transports".into(),
+        format!("message:{port}/_pact/messages"),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     args

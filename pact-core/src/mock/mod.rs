@@ -2,7 +2,9 @@
 //! and reports what matched, what did not and what never came.
 //!
 //! A request is answered by the first interaction, in the order they were declared, whose
-//! request it matches (the matching engine decides). Any other request gets a `500` whose JSON
+//! request it matches (the matching engine decides). Only the interactions on the request's
+//! route (and those with a path rule) are tried (see `routes.rs`), so a request costs the same
+//! whether the contract declares ten interactions or ten thousand. Any other request gets a `500` whose JSON
 //! body names the closest interaction and why it did not match.
 //!
 //! [`MockProvider::verify`] then lists interactions never received, unexpected requests (with the
@@ -14,6 +16,7 @@
 //! another for ever. (httpmock 0.9, which served the mocks before, has only pooled servers.)
 
 mod report;
+mod routes;
 mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -25,6 +28,7 @@ use crate::matching::{match_request, match_route};
 use crate::model::{Headers, HttpInteraction, Request};
 
 pub use report::{Closest, MockReport, Unmatched};
+use routes::Routes;
 use server::{Arrival, Reply, Server};
 
 /// A request the mock received, and the interaction that answered it.
@@ -48,6 +52,7 @@ pub enum Error {
 #[derive(Default)]
 struct State {
     interactions: Vec<HttpInteraction>,
+    routes: Routes,
     received: Vec<Received>,
     errors: Vec<String>,
 }
@@ -107,8 +112,10 @@ impl MockProvider {
     /// Serves a finished interaction too, after those added before it; returns its index.
     pub fn add(&mut self, interaction: HttpInteraction) -> usize {
         let mut state = lock(&self.state);
+        let index = state.interactions.len();
+        state.routes.add(index, &interaction.request);
         state.interactions.push(interaction);
-        state.interactions.len() - 1
+        index
     }
 
     /// The interactions, as they are now.
@@ -135,10 +142,14 @@ impl MockProvider {
     pub fn verify(&self) -> Result<(), MockReport> {
         let state = lock(&self.state);
         let mut report = MockReport { errors: state.errors.clone(), ..MockReport::default() };
-        for (index, interaction) in state.interactions.iter().enumerate() {
-            if !state.received.iter().any(|r| r.matched == Some(index)) {
-                report.missing.push(report::summary(interaction));
+        let mut answered = vec![false; state.interactions.len()];
+        for index in state.received.iter().filter_map(|r| r.matched) {
+            if let Some(seen) = answered.get_mut(index) {
+                *seen = true;
             }
+        }
+        for (interaction, _) in state.interactions.iter().zip(&answered).filter(|(_, seen)| !**seen) {
+            report.missing.push(report::summary(interaction));
         }
         for received in state.received.iter().filter(|r| r.matched.is_none()) {
             let closest = closest(&state.interactions, &received.request);
@@ -168,7 +179,9 @@ fn answer(state: &Mutex<State>, base_url: &str, arrival: Arrival) -> Reply {
         state.received.push(Received { request, matched: None });
         return explanation(413, format!("The mock provider refused {line}: {problem}"), None);
     }
-    let matched = state.interactions.iter().position(|i| match_request(&i.request, &request).is_empty());
+    let matched = state.routes.candidates(&request).into_iter().find(|&index| {
+        state.interactions.get(index).is_some_and(|i| match_request(&i.request, &request).is_empty())
+    });
     let reply = match matched.and_then(|index| state.interactions.get(index)) {
         Some(interaction) => response_of(interaction, base_url),
         None => {
