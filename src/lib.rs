@@ -3,6 +3,11 @@
 //! It also compiles the Rust code of the guide in `docs/` as doc tests (`cargo test --doc`), so
 //! that the guide's examples cannot rot; `scripts/check-docs.sh` runs its shell commands.
 
+/// `README.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
+
 /// `docs/consumer.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/consumer.md")]
