@@ -59,6 +59,11 @@ for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
     if not os.path.exists(os.path.join(os.path.dirname(page), target)):
         errors.append(f"{page}: the link {target} points at nothing")
 
+# An indented fence would not be found below: refuse it rather than skip its commands.
+for n, line in enumerate(text.split("\n"), 1):
+    if re.match(r"^\s+```sh", line):
+        errors.append(f"{page}:{n}: an indented sh block (start fences at the line's beginning)")
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
