@@ -24,7 +24,7 @@ unset $(env | sed -n 's/^\(PACT_BROKER_[A-Z_]*\)=.*/\1/p') PACT_OUTPUT_DIR PACT_
 
 pages=("$@")
 if [[ ${#pages[@]} -eq 0 ]]; then
-  pages=(docs/consumer.md docs/provider.md docs/broker.md docs/migrating.md docs/messages.md)
+  pages=(docs/consumer.md docs/provider.md docs/broker.md docs/messages.md docs/consumer-tools.md docs/migrating.md)
   # Every page of the guide is in that list.
   for page in docs/*.md; do
     [[ " ${pages[*]} " == *" $page "* ]] || { echo "check-docs.sh: $page is not in the list of pages to check" >&2; exit 1; }

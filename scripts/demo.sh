@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The seed's whole flow, end to end, on the embedded defaults and with no docker:
 #   1. pact-broker starts on SQLite in a temporary directory, with basic auth pactbroker/pactbroker;
-#   2. the demo client's contract tests run and, when they all pass, their pact is published as
-#      UserServiceClient 0.1 (`pact test --publish 0.1`);
+#   2. the demo client's contract tests run and, when they all pass, their pacts are published as
+#      version 0.1 (`pact test --publish 0.1`): UserServiceClient's HTTP pact and the message
+#      pacts of the UserCreated event handler;
 #   3. the demo user service starts for contract tests (provider states on);
-#   4. `pact verify` fetches the pact from the broker, verifies it as UserService 0.2 and
+#   4. `pact verify` fetches the pacts from the broker (messages from the service's message
+#      endpoint), verifies them as UserService 0.2 and
 #      publishes the results;
 #   5. the matrix of UserServiceClient 0.1, and can-i-deploy for it (it must say yes);
 #   6. the URL of the matrix page (HTML); with --keep (or PACT_DEMO_KEEP=1) the broker keeps running;
@@ -82,7 +84,7 @@ echo "pact-broker at $broker_url"
 export PACT_BROKER_BASE_URL="$broker_url" PACT_BROKER_USERNAME="$user" PACT_BROKER_PASSWORD="$password"
 
 echo "== 2/6 consumer: run the contract tests, publish their pact as UserServiceClient 0.1"
-"$pact" test "${runner[@]}" --publish 0.1 --branch main -- --test demo_consumer
+"$pact" test "${runner[@]}" --publish 0.1 --branch main -- --test demo_consumer --test demo_message_consumer
 
 echo "== 3/6 provider: start the demo user service for contract tests"
 "$target_dir/debug/demo-user-service" --port 0 --enable-provider-states >"$work/service.out" 2>"$work/service.out.err" &
@@ -93,6 +95,7 @@ echo "demo user service at $service_url"
 echo "== 4/6 verify the pact from the broker as UserService 0.2, publishing the results"
 "$pact" verify --provider-base-url="$service_url" \
   --provider-states-setup-url="$service_url/_pact/provider_states" \
+  --message-url="$service_url/_pact/messages" \
   --provider-name UserService \
   --publish-verification-results --provider-app-version 0.2
 

@@ -32,3 +32,8 @@ pub struct MigratingGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/messages.md")]
 pub struct MessagesGuide;
+
+/// `docs/consumer-tools.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/consumer-tools.md")]
+pub struct ConsumerToolsGuide;

@@ -282,13 +282,16 @@ async fn values_that_a_pact_or_a_request_cannot_carry_are_declaration_errors() {
     assert_eq!(
         report.errors,
         [
-            r#"path: the example "orders" does not start with '/', so no request can have it"#,
-            r#"query parameter total: $: number! takes a number, not {"amount":1}"#,
-            r#"header X-Order: the example "7\r\nX-Injected: 1" holds a line break or a control character, which a header cannot carry"#,
+            r#""an odd request": path: the example "orders" does not start with '/', so no request can have it"#,
+            r#""an odd request": query parameter total: $: number! takes a number, not {"amount":1}"#,
+            r#""an odd request": header X-Order: the example "7\r\nX-Injected: 1" holds a line break or a control character, which a header cannot carry"#,
         ],
         "{text}"
     );
-    assert_contains(&text, "contract UserServiceClient -> UserService: declaration error: path: ");
+    assert_contains(
+        &text,
+        "contract UserServiceClient -> UserService: declaration error: \"an odd request\": path: ",
+    );
     assert_empty(dir.path());
 }
 
@@ -344,7 +347,13 @@ async fn two_tests_of_one_run_declaring_the_same_interaction_differently_conflic
             ours: Some(Value::Bool(true)),
         }]
     );
-    let text = error.to_string();
+    // The conflict is the cause of "the pact file was not written".
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
     assert_contains(&text, "two tests of this run declare the interaction");
     // The paths where the declarations differ, with both values; not two dumps of JSON.
     assert_contains(

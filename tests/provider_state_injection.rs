@@ -3,7 +3,9 @@
 //! params, before sending the request.
 
 use demo_user_service::{app, AppState};
-use pact_core::model::{HttpInteraction, Interaction, Pact, ProviderState, Request, Response};
+use pact_core::model::{
+    DataType, Generator, HttpInteraction, Interaction, Pact, ProviderState, Request, Response,
+};
 use pact_core::provider::StateRegistry;
 use pact_core::verify::{Outcome, PactSource, RegistryStates, Verifier};
 use serde_json::json;
@@ -14,11 +16,8 @@ fn pact(state: ProviderState) -> Pact {
     interaction.meta.description = "a request for a user made by the state".into();
     interaction.meta.provider_states = vec![state];
     interaction.request = Request::get("/users/Nobody");
-    interaction.request.generators =
-        json!({"path": {"type": "ProviderState", "expression": "/users/${name}", "dataType": "STRING"}})
-            .as_object()
-            .unwrap()
-            .clone();
+    interaction.request.generators.path =
+        Some(Generator::provider_state("/users/${name}", Some(DataType::String)).unwrap());
     interaction.response = Response::status(200);
     let mut pact = Pact::new("InjectionClient", "UserService");
     pact.interactions.push(Interaction::Http(interaction));

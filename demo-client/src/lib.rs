@@ -1,4 +1,5 @@
-//! The demo consumer: a client of the user service's `GET /users/{name}`.
+//! The demo consumer: a client of the user service's `GET /users/{name}`, and a handler of
+//! its `UserCreated` events ([`handle_user_created`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), demo_client::Error> {
@@ -95,5 +96,49 @@ impl UserClient {
             404 => Ok(None),
             status => Err(Error::Status { url, status }),
         }
+    }
+}
+
+/// Why an event from the user service's topic was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The payload is not a known event.
+    #[error("the event is not a UserCreated event with a user: {0}")]
+    Malformed(#[source] serde_json::Error),
+    /// The event came from another topic.
+    #[error("the event came from the topic {found:?}, not {expected:?}")]
+    WrongTopic {
+        /// The topic the handler listens to.
+        expected: String,
+        /// The topic in the message.
+        found: String,
+    },
+}
+
+/// The topic the user service publishes its events to.
+pub const USER_EVENTS_TOPIC: &str = "user-events";
+
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum UserEvent {
+    UserCreated { user: User },
+}
+
+/// Handles a `UserCreated` event from the user service's topic: checks the topic, reads the
+/// JSON payload `{"type": "UserCreated", "user": {...}}` and returns the new user.
+///
+/// ```
+/// let payload = br#"{"type": "UserCreated", "user": {"name": "UserC", "id": "x", "created_on": "2016-12-15T20:16:01", "admin": false}}"#;
+/// let user = demo_client::handle_user_created(payload, Some("user-events")).unwrap();
+/// assert_eq!(user.name, "UserC");
+/// assert!(demo_client::handle_user_created(payload, Some("orders")).is_err());
+/// ```
+pub fn handle_user_created(payload: &[u8], topic: Option<&str>) -> Result<User, EventError> {
+    if let Some(topic) = topic.filter(|t| *t != USER_EVENTS_TOPIC) {
+        return Err(EventError::WrongTopic { expected: USER_EVENTS_TOPIC.into(), found: topic.into() });
+    }
+    match serde_json::from_slice::<UserEvent>(payload).map_err(EventError::Malformed)? {
+        UserEvent::UserCreated { user } => Ok(user),
     }
 }

@@ -4,9 +4,12 @@
 //! - `GET /users?admin=<bool>&limit=<n>`: `{"users", "count", "admin_ratio", "generated_at", "service"}`
 //!   with an `X-Request-Id` header.
 //! - `POST /users` with `{"name", "admin"}`: `201` with the user and a `Location` header.
-//! - `POST /_pact/provider_states`: only when the service runs for contract tests (see [`app`]).
+//! - `POST /_pact/provider_states` and `POST /_pact/messages`: only when the service runs for
+//!   contract tests (see [`app`]).
 //!
-//! Users live in an in-memory store held in the app state.
+//! Users live in an in-memory store held in the app state. Creating a user publishes a
+//! `UserCreated` event (see [`user_created_event`]) to an in-memory queue ([`AppState::events`]),
+//! the stand-in for a topic.
 //!
 //! ```
 //! let state = demo_user_service::AppState::default();
@@ -26,8 +29,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use pact_core::message::{Message, MessageRequest};
 use pact_core::provider::{optional_param, param, ParamError, Params};
-use pact_core::provider_state;
+use pact_core::{message_provider, provider_state};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -57,8 +61,12 @@ pub enum Broken {
 #[derive(Debug, Clone, Default)]
 pub struct AppState {
     users: Arc<Mutex<BTreeMap<String, User>>>,
+    events: Arc<Mutex<Vec<Message>>>,
     broken: Option<Broken>,
 }
+
+/// The topic `UserCreated` events are published to.
+pub const USER_EVENTS_TOPIC: &str = "user-events";
 
 impl AppState {
     /// An empty store that serves `broken` answers.
@@ -87,6 +95,28 @@ impl AppState {
         self.users().clear();
     }
 
+    /// Creates a user as `POST /users` does, publishing its `UserCreated` event; `None` when a
+    /// user of that name exists.
+    pub fn create(&self, name: &str, admin: bool) -> Option<User> {
+        let user = {
+            let mut users = self.users();
+            if users.contains_key(name) {
+                return None;
+            }
+            let user = User { name: name.to_string(), id: uuid_v4(), created_on: now_timestamp(), admin };
+            users.insert(name.to_string(), user.clone());
+            user
+        };
+        let event = user_created_event(&self.to_json(&user));
+        self.events.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(event);
+        Some(user)
+    }
+
+    /// The events published so far, oldest first.
+    pub fn events(&self) -> Vec<Message> {
+        self.events.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
     /// A user by name.
     pub fn get(&self, name: &str) -> Option<User> {
         self.users().get(name).cloned()
@@ -103,13 +133,29 @@ impl AppState {
     }
 }
 
-/// The service's routes. `provider_states` mounts `POST /_pact/provider_states`, which lets
-/// any caller reset the data: enable it only for contract tests.
+/// The `UserCreated` event for a user (as the service serialises it for `GET /users/{name}`):
+/// `{"type": "UserCreated", "user": {...}}` as JSON, with the topic and the user's name as the
+/// message key in the metadata.
+pub fn user_created_event(user: &Value) -> Message {
+    let key = user.get("name").cloned().unwrap_or(Value::Null);
+    let body = json!({"type": "UserCreated", "user": user});
+    Message::from_bytes(body.to_string().as_bytes(), "application/json")
+        .with_metadata("topic", USER_EVENTS_TOPIC)
+        .with_metadata("key", key)
+}
+
+/// The service's routes. `provider_states` mounts `POST /_pact/provider_states` and the message
+/// endpoint `POST /_pact/messages`, which let any caller reset the data or run the service's
+/// code: enable them only for contract tests.
 pub fn app(state: AppState, provider_states: bool) -> Router {
     let router = Router::new()
         .route("/users", get(list_users).post(create_user))
         .route("/users/{name}", get(get_user));
-    let router = if provider_states { pact_core::provider::with_state_route(router) } else { router };
+    let router = if provider_states {
+        pact_core::message::with_message_route(pact_core::provider::with_state_route(router))
+    } else {
+        router
+    };
     router.with_state(state)
 }
 
@@ -167,11 +213,10 @@ async fn create_user(
         Ok(b) => b,
         Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"error": e.body_text()}))).into_response(),
     };
-    if state.get(&new.name).is_some() {
+    let Some(user) = state.create(&new.name, new.admin) else {
         return (StatusCode::CONFLICT, Json(json!({"error": format!("a user named {} exists", new.name)})))
             .into_response();
-    }
-    let user = state.insert(&new.name, new.admin);
+    };
     let location =
         HeaderValue::from_str(&format!("/users/{}", user.name)).unwrap_or(HeaderValue::from_static("/users"));
     (StatusCode::CREATED, [(header::LOCATION, location)], Json(state.to_json(&user))).into_response()
@@ -215,6 +260,20 @@ fn a_user_exists(app: &AppState, params: &Params) -> Result<Value, ParamError> {
     let admin: bool = optional_param(params, "admin")?.unwrap_or(false);
     let user = app.insert(&name, admin);
     Ok(json!({"name": user.name, "id": user.id}))
+}
+
+// Messages. The producer runs the service's own creation path and hands back the event it
+// published, so the contract covers the real serialisation.
+
+/// `a UserCreated event`: creates the user named by the state's `name` param (default `UserC`,
+/// not an administrator unless `admin` says so) and returns the event that publishes.
+#[message_provider("a UserCreated event")]
+fn user_created(app: &AppState, request: &MessageRequest) -> Result<Message, String> {
+    let name = request.params.get("name").and_then(Value::as_str).unwrap_or("UserC").to_string();
+    let admin = request.params.get("admin").and_then(Value::as_bool).unwrap_or(false);
+    app.remove(&name);
+    app.create(&name, admin).ok_or_else(|| format!("could not create {name}"))?;
+    app.events().pop().ok_or_else(|| "creating the user published no event".to_string())
 }
 
 macro_rules! teardowns {

@@ -11,16 +11,18 @@
 //! unreachable broker).
 //!
 //! One module per command family: `verify` (with `report_html`), `publish`, `can_i_deploy`,
-//! `environments`, `deployments`, `versions`, `test_run`; shared broker flags in
+//! `environments`, `deployments`, `versions`, `test_run`, `diff`, `stub`; shared broker flags in
 //! `broker_args`, exit codes in `failure`.
 
 mod broker_args;
 mod can_i_deploy;
 mod deployments;
+mod diff;
 mod environments;
 mod failure;
 mod publish;
 mod report_html;
+mod stub;
 mod test_run;
 mod verify;
 mod versions;
@@ -65,6 +67,12 @@ enum Command {
     RecordRelease(deployments::RecordReleaseArgs),
     /// Run the contract tests and, when every test passed, publish the pacts the run wrote.
     Test(test_run::TestArgs),
+    /// Compare two pacts and say whether a provider that satisfied OLD may fail NEW (exit 0
+    /// nothing breaking, 1 breaking); with --broker-base-url, OLD comes from the broker.
+    Diff(Box<diff::DiffArgs>),
+    /// Serve pacts as a stub server (pact_stub_server's flags): each request is answered by
+    /// the interaction that matches it.
+    Stub(Box<stub::StubArgs>),
     /// The official `pact broker` command lines (pact-broker-cli's flags).
     Broker {
         #[command(subcommand)]
@@ -114,8 +122,12 @@ fn log_level_flag(command: &Command) -> Option<String> {
         Command::Broker { command: BrokerCommand::ListLatestPactVersions(a) } => &a.broker,
         Command::Test(a) => &a.broker,
         Command::Matrix(a) => &a.broker,
+        Command::Diff(a) => &a.broker,
         Command::Verify(a) => {
             return a.loglevel.clone().map(|l| if l == "none" { "off".to_string() } else { l })
+        }
+        Command::Stub(a) => {
+            return Some(if a.loglevel == "none" { "off".to_string() } else { a.loglevel.clone() })
         }
     };
     broker.log_level.clone().map(|l| if l == "none" { "off".to_string() } else { l })
@@ -175,6 +187,8 @@ fn main() -> ExitCode {
             }
             Command::Test(args) => test_run::run(args).await,
             Command::Matrix(args) => can_i_deploy::matrix(args).await,
+            Command::Stub(args) => stub::run(*args).await,
+            Command::Diff(args) => diff::run(*args).await,
         }
     });
     match result {

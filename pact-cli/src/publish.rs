@@ -1,4 +1,5 @@
-//! `pact publish` (and `pact broker publish`): publish pact files to a broker.
+//! `pact publish` (and `pact broker publish`): publish pact files to a broker, with
+//! `--check-breaking` only when no pact holds a breaking change for its provider.
 
 use clap::Args;
 use pact_core::broker::{load_contracts, PublishOptions, Published};
@@ -29,6 +30,13 @@ pub struct PublishArgs {
     /// Merge into a pact already published for this version instead of replacing it.
     #[arg(long)]
     pub merge: bool,
+    /// Before publishing, compare each pact with the one its provider last verified on its main
+    /// branch (as `pact diff` does) and refuse to publish a breaking change.
+    #[arg(long)]
+    pub check_breaking: bool,
+    /// With --check-breaking: publish even a breaking change (the report is still printed).
+    #[arg(long, requires = "check_breaking")]
+    pub allow_breaking: bool,
     /// Output: text (the broker's notices) or json.
     #[arg(short = 'o', long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "pretty"])]
     pub output: String,
@@ -54,6 +62,9 @@ pub async fn run(args: PublishArgs) -> Result<u8, Failure> {
     let options = args.options()?;
     let contracts = load_contracts(&args.files).map_err(|e| Failure::config(e.to_string()))?;
     let client = args.broker.client()?;
+    if args.check_breaking {
+        crate::diff::check_before_publish(&client, &contracts, args.allow_breaking).await?;
+    }
     let published = client.publish(&contracts, &options).await?;
     print(&args.output, &published);
     Ok(0)

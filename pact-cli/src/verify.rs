@@ -22,6 +22,13 @@ use serde_json::Value;
 use crate::failure::Failure;
 use crate::{parse_header, regex};
 
+/// One `--transports` entry.
+struct Transport {
+    name: String,
+    port: u16,
+    path: String,
+}
+
 /// The flags of `pact verify`.
 #[derive(Args, Debug, Clone)]
 #[command(disable_help_flag = true)]
@@ -135,6 +142,16 @@ pub struct VerifyArgs {
     /// A path prefix for every request to the provider.
     #[arg(long, env = "PACT_PROVIDER_BASE_PATH", value_name = "PATH", help_heading = "Provider")]
     pub base_path: Option<String>,
+    /// The provider's message endpoint (POST), such as http://localhost:5001/_pact/messages: the
+    /// verifier asks it for the messages of message interactions. Without it (and without a
+    /// message transport) they are asked of the provider's base URL, as pact_verifier_cli does.
+    #[arg(long, env = "PACT_PROVIDER_MESSAGE_URL", value_name = "URL", help_heading = "Provider")]
+    pub message_url: Option<String>,
+    /// pact_verifier_cli's transports, as NAME:PORT[/PATH] (repeatable, space-separated):
+    /// `message:5001/_pact/messages` (or async-message, sync-message) is the message endpoint on
+    /// the provider's host; `http:PORT` and `https:PORT` give the provider's port.
+    #[arg(long, num_args = 1.., value_name = "NAME:PORT[/PATH]", help_heading = "Provider")]
+    pub transports: Vec<String>,
     /// The provider's name: which pacts the broker gives, and a filter on other pacts.
     #[arg(short = 'n', long, env = "PACT_PROVIDER_NAME", value_name = "NAME", help_heading = "Provider")]
     pub provider_name: Option<String>,
@@ -273,8 +290,65 @@ impl VerifyArgs {
         Ok(Auth::from_parts(self.user.as_deref(), self.password.as_deref(), self.token.as_deref())?)
     }
 
+    /// The message endpoint: `--message-url`, or a message transport of `--transports` on the
+    /// provider's host.
+    fn message_url(&self) -> Result<Option<String>, Failure> {
+        let mut found: Option<String> = None;
+        for transport in self.transports() {
+            let Transport { name, port, path } = transport?;
+            if !matches!(name.as_str(), "message" | "async-message" | "sync-message") {
+                continue;
+            }
+            let host = self.hostname.as_deref().unwrap_or("localhost");
+            let mut url = url::Url::parse("http://localhost")
+                .map_err(|e| Failure::config(format!("--transports {name}: {e}")))?;
+            url.set_host(Some(host)).map_err(|e| Failure::config(format!("--hostname {host:?}: {e}")))?;
+            url.set_port(Some(port))
+                .map_err(|_| Failure::config("--transports: this URL cannot take a port"))?;
+            url.set_path(&path);
+            let url = url.as_str().to_string();
+            if found.as_ref().is_some_and(|f| f != &url) {
+                return Err(Failure::config(format!(
+                    "--transports names two message endpoints ({} and {url}); give one",
+                    found.unwrap_or_default()
+                )));
+            }
+            found = Some(url);
+        }
+        match (&self.message_url, found) {
+            (Some(_), Some(_)) => Err(Failure::config("give --message-url or a message transport, not both")),
+            (Some(url), None) => Ok(Some(url.clone())),
+            (None, found) => Ok(found),
+        }
+    }
+
+    /// The `--transports` entries, each as `NAME:PORT[/PATH]`.
+    fn transports(&self) -> impl Iterator<Item = Result<Transport, Failure>> + '_ {
+        self.transports.iter().map(|text| {
+            let bad = || {
+                Failure::config(format!(
+                    "--transports {text:?}: expected NAME:PORT[/PATH], such as message:5001/_pact/messages"
+                ))
+            };
+            let (name, rest) = text.split_once(':').ok_or_else(bad)?;
+            let (port, path) = match rest.find('/') {
+                Some(i) => (&rest[..i], &rest[i..]),
+                None => (rest, "/"),
+            };
+            let port: u16 = port.parse().map_err(|_| bad())?;
+            let name = name.to_ascii_lowercase();
+            if !matches!(name.as_str(), "http" | "https" | "message" | "async-message" | "sync-message") {
+                return Err(Failure::config(format!(
+                    "--transports {text:?}: the transport {name:?} is not supported (http, https, message, \
+                     async-message, sync-message)"
+                )));
+            }
+            Ok(Transport { name, port, path: path.to_string() })
+        })
+    }
+
     /// The provider's base URL: `--provider-base-url`, or built from `--transport`,
-    /// `--hostname`, `--port` and `--base-path`.
+    /// `--hostname`, `--port` (or an http/https entry of `--transports`) and `--base-path`.
     fn provider_url(&self) -> Result<String, Failure> {
         if let Some(url) = &self.provider_base_url {
             if self.hostname.is_some() || self.port.is_some() {
@@ -282,7 +356,17 @@ impl VerifyArgs {
             }
             return Ok(url.clone());
         }
-        let scheme = self.transport.as_deref().unwrap_or("http").to_ascii_lowercase();
+        let mut scheme = self.transport.as_deref().unwrap_or("http").to_ascii_lowercase();
+        let mut port = self.port;
+        for transport in self.transports() {
+            let transport = transport?;
+            if port.is_none() && matches!(transport.name.as_str(), "http" | "https") {
+                port = Some(transport.port);
+                if self.transport.is_none() {
+                    scheme = transport.name;
+                }
+            }
+        }
         if scheme != "http" && scheme != "https" {
             return Err(Failure::config(format!(
                 "--transport {scheme:?}: only http and https providers are verified over HTTP"
@@ -292,7 +376,7 @@ impl VerifyArgs {
         let mut url = url::Url::parse(&format!("{scheme}://localhost"))
             .map_err(|e| Failure::config(format!("--transport {scheme:?}: {e}")))?;
         url.set_host(Some(host)).map_err(|e| Failure::config(format!("--hostname {host:?}: {e}")))?;
-        url.set_port(self.port).map_err(|_| Failure::config("--port: this URL cannot take a port"))?;
+        url.set_port(port).map_err(|_| Failure::config("--port: this URL cannot take a port"))?;
         if let Some(path) = &self.base_path {
             url.set_path(path);
         }
@@ -455,9 +539,12 @@ pub async fn run(args: VerifyArgs) -> Result<u8, Failure> {
             )));
         }
         let states = HttpStates::with_tls(url, args.state_change_teardown, &tls)
-            .map_err(Failure::config)?
+            .map_err(|e| Failure::config(e.to_string()))?
             .as_query(args.state_change_as_query);
         verifier = verifier.states(std::sync::Arc::new(states));
+    }
+    if let Some(url) = args.message_url()? {
+        verifier = verifier.message_url(&url)?;
     }
     if let Some(name) = &args.provider_name {
         verifier = verifier.provider_name(name);

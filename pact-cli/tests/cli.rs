@@ -93,19 +93,27 @@ async fn pacts_of_other_implementations_verify_and_fail_when_broken() {
         .unwrap()
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
-    assert_eq!(pacts.len(), 5);
+    assert_eq!(pacts.len(), 7, "five HTTP pacts and two message pacts: {pacts:?}");
+    // The message pacts get their messages from the demo's message endpoint.
+    let args = |url: &str| {
+        let mut args = verify_args(url, &pacts);
+        args.push(format!("--message-url={url}/_pact/messages"));
+        args
+    };
     let good = serve(None).await;
-    let output = pact(verify_args(&good, &pacts)).await;
+    let output = pact(args(&good)).await;
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("between PythonV2Client and UserService"), "{stdout}");
     assert!(stdout.contains("between PactJsClient and UserService"), "{stdout}");
+    assert!(stdout.contains("between PythonV4EventsClient and UserService"), "{stdout}");
 
     let broken = serve(Some(Broken::BadId)).await;
-    let output = pact(verify_args(&broken, &pacts)).await;
+    let output = pact(args(&broken)).await;
     let (stdout, _) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("$.body.id: expected a value matching"), "{stdout}");
+    assert!(stdout.contains("$.contents.user.id: expected a value matching"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | [`model`] | pacts, interactions and matching rules; read V1-V4, write V2-V4 | always |
 //! | [`matching`] | compare an expected request, response or message with an actual one | always |
+//! | [`generate`] | apply an interaction's generators: the mock's responses, the verifier's requests | always |
 //! | [`dsl`] | example values with matchers: `like!`, `term!`, `each_like!`, `json_pattern!` ... | `consumer` |
 //! | [`mock`] | the mock provider, an HTTP server of its own per contract | `consumer` |
 //! | [`pactfile`] | write and merge pact files safely under parallel tests | `consumer` |
@@ -21,6 +22,14 @@
 #![cfg_attr(
     not(feature = "provider"),
     doc = "| `provider` | provider-state handlers (`#[provider_state]`) and their HTTP route | `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    any(feature = "consumer", feature = "provider"),
+    doc = "| [`message`] | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
+)]
+#![cfg_attr(
+    not(any(feature = "consumer", feature = "provider")),
+    doc = "| `message` | message pacts: the consumer's `MessagePact`, producers (`#[message_provider]`) and their HTTP endpoint | `consumer`, `provider` (route: `axum`) |"
 )]
 #![cfg_attr(
     feature = "verifier",
@@ -199,6 +208,7 @@ The `pact-broker` crate's documentation has the same, run against a broker it st
 // The macros' generated code names `::pact_core`; this lets it work inside this crate too.
 extern crate self as pact_core;
 
+pub mod generate;
 pub mod matching;
 pub mod model;
 
@@ -211,6 +221,8 @@ pub mod mock;
 #[cfg(feature = "consumer")]
 pub mod pactfile;
 
+#[cfg(any(feature = "consumer", feature = "provider"))]
+pub mod message;
 #[cfg(feature = "provider")]
 pub mod provider;
 #[cfg(feature = "verifier")]
@@ -222,23 +234,32 @@ pub mod broker;
 pub mod tls;
 
 #[cfg(feature = "consumer")]
-pub use contract::{Contract, ContractError, RequestBuilder, ResponseBuilder};
-#[cfg(feature = "provider")]
-pub use pact_macros::provider_state;
+pub use contract::{Contract, ContractError};
+#[cfg(feature = "consumer")]
+pub use dsl::{RequestBuilder, ResponseBuilder};
+#[cfg(feature = "consumer")]
+pub use pact_macros::message_contract;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
     term, time,
 };
+#[cfg(feature = "provider")]
+pub use pact_macros::{message_provider, provider_state};
 
 /// What a consumer test needs: `use pact_core::prelude::*;`.
 #[cfg(feature = "consumer")]
 pub mod prelude {
     pub use crate::contract::Contract;
     pub use crate::dsl::{Pattern, Scalar};
+    /// Message pacts: `#[message_contract]` tests take a `&mut MessagePact`.
+    pub use crate::message::{MessagePact, ReceivedMessage};
+    pub use crate::message_contract;
     pub use crate::{
-        array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
-        equality, includes, integer, json_pattern, like, null, number, term, time,
+        any_of, array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
+        equality, from_provider_state, includes, integer, json_pattern, like, mock_server_url, not_empty,
+        null, nullable, number, random_boolean, random_decimal, random_hex, random_int, random_string,
+        semver, term, time, uuid, values,
     };
     /// For provider-state params: `.given_with("a user exists", json!({"name": "UserA"}))`.
     pub use serde_json::json;
@@ -251,7 +272,17 @@ pub mod __private {
     pub use crate::contract::{
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
+    #[cfg(feature = "consumer")]
+    pub use crate::dsl::{Pattern, Scalar};
+    #[cfg(feature = "provider")]
+    pub use crate::provider::{Action, HandlerFuture, IntoStateResult, Params, StateHandlerEntry};
     pub use serde_json;
+
+    #[cfg(feature = "consumer")]
+    pub use crate::message::runtime::{
+        conclude_messages, run_messages_async, run_messages_attached, run_messages_sync, MessageBody,
+        MessageContractSpec,
+    };
 
     #[cfg(feature = "provider")]
     pub use inventory;
@@ -261,9 +292,12 @@ pub mod __private {
     pub fn downcast<'a, T: 'static>(
         app: &'a (dyn std::any::Any + Send + Sync),
         type_name: &str,
-    ) -> Result<&'a T, String> {
-        app.downcast_ref::<T>()
-            .ok_or_else(|| format!("the provider-state handler expects the application state {type_name}"))
+    ) -> Result<&'a T, crate::provider::HandlerError> {
+        app.downcast_ref::<T>().ok_or_else(|| {
+            crate::provider::HandlerError::Failed(format!(
+                "the provider-state handler expects the application state {type_name}"
+            ))
+        })
     }
 
     /// A provider state with parameters.

@@ -6,6 +6,8 @@ use syn::parse::Parser;
 use syn::ItemFn;
 use syn::{Expr, Ident, Lit, LitStr, Token};
 
+use crate::errors::Errors;
+
 /// One `given` state with its parameters.
 pub(crate) struct Given {
     pub name: LitStr,
@@ -30,11 +32,8 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
     // Whether a key was written at all, valid or not: a mistake in a key's value is reported
     // once, not again as a missing or duplicate key.
     let (mut seen_consumer, mut seen_provider, mut seen_spec) = (false, false, false);
-    let mut errors: Option<syn::Error> = None;
-    let mut push = |e: syn::Error| match &mut errors {
-        Some(existing) => existing.combine(e),
-        None => errors = Some(e),
-    };
+    let mut errors = Errors::new();
+    let mut push = |e: syn::Error| errors.push(e);
 
     let parser = syn::meta::parser(|meta| {
         let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
@@ -126,10 +125,10 @@ pub(crate) fn parse_contract_args(args: TokenStream) -> Result<ContractArgs, syn
             "missing `provider = \"...\"`: name the provider this contract is with, as in #[contract(provider = \"UserService\")]",
         ));
     }
-    match (errors, provider) {
-        (Some(e), _) => Err(e),
-        (None, Some(provider)) => Ok(ContractArgs { consumer, provider, given, spec }),
-        (None, None) => Err(syn::Error::new(Span::call_site(), "missing `provider`")),
+    errors.finish()?;
+    match provider {
+        Some(provider) => Ok(ContractArgs { consumer, provider, given, spec }),
+        None => Err(syn::Error::new(Span::call_site(), "missing `provider`")),
     }
 }
 

@@ -7,6 +7,7 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{FnArg, ItemFn, ReturnType};
 
 use crate::attr::{parse_contract_args, ContractArgs};
+use crate::errors::Errors;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let function = match crate::attr::parse_fn(item) {
@@ -15,17 +16,16 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let args = parse_contract_args(args);
     let signature = check_signature(&function);
-    match (args, signature) {
-        (Ok(args), Ok(())) => render(&args, function),
-        (args, signature) => {
+    let mut errors = Errors::new();
+    let args = errors.take(args);
+    errors.take(signature);
+    match args {
+        Some(args) if errors.is_empty() => render(&args, function),
+        _ => {
             // Emit the function untouched plus every error, so the user sees the errors and not a
             // cascade of follow-on ones.
-            let mut errors = TokenStream::new();
-            for e in [args.err(), signature.err()].into_iter().flatten() {
-                errors.extend(e.to_compile_error());
-            }
             let mut out = function.into_token_stream();
-            out.extend(errors);
+            out.extend(errors.to_compile_errors());
             out
         }
     }
@@ -33,35 +33,25 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn check_signature(function: &ItemFn) -> syn::Result<()> {
     let sig = &function.sig;
-    let mut errors: Option<syn::Error> = None;
-    let mut push = |e: syn::Error| match &mut errors {
-        Some(existing) => existing.combine(e),
-        None => errors = Some(e),
-    };
+    let mut errors = Errors::new();
     if !sig.generics.params.is_empty() {
-        push(syn::Error::new_spanned(
-            &sig.generics,
-            "a #[contract] test cannot be generic: remove the type parameters",
-        ));
+        errors.spanned(&sig.generics, "a #[contract] test cannot be generic: remove the type parameters");
     }
     const ONE_ARGUMENT: &str = "a #[contract] test takes one argument, `pact: &mut Contract`";
     match sig.inputs.first() {
-        None => push(syn::Error::new(sig.paren_token.span.join(), ONE_ARGUMENT)),
-        Some(_) if sig.inputs.len() > 1 => push(syn::Error::new_spanned(&sig.inputs, ONE_ARGUMENT)),
+        None => errors.at(sig.paren_token.span.join(), ONE_ARGUMENT),
+        Some(_) if sig.inputs.len() > 1 => errors.spanned(&sig.inputs, ONE_ARGUMENT),
         Some(FnArg::Typed(arg)) => {
             if !matches!(&*arg.ty, syn::Type::Reference(r) if r.mutability.is_some()) {
-                push(syn::Error::new_spanned(
+                errors.spanned(
                     &arg.ty,
                     "the argument of a #[contract] test is a mutable reference: `pact: &mut Contract`",
-                ));
+                );
             }
         }
-        Some(receiver) => push(syn::Error::new_spanned(receiver, ONE_ARGUMENT)),
+        Some(receiver) => errors.spanned(receiver, ONE_ARGUMENT),
     }
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    errors.finish()
 }
 
 fn is_test_attribute(attr: &syn::Attribute) -> bool {

@@ -10,7 +10,8 @@ use quote::quote;
 use syn::parse::ParseStream;
 use syn::{Expr, Lit, LitStr, Token};
 
-use crate::pattern::{combine, expand_with};
+use crate::errors::Errors;
+use crate::pattern::expand_with;
 
 pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
     let name = match kind {
@@ -38,25 +39,25 @@ pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
         Ok((format, example))
     };
     expand_with(input, parse, |(format, example)| {
-        let mut errors = None;
+        let mut errors = Errors::new();
         if let Some(format) = literal(&format) {
             match pact_datetime::check_format(kind, &format.value()) {
-                Err(e) => combine(&mut errors, syn::Error::new(format.span(), e)),
+                Err(e) => errors.push(syn::Error::new(format.span(), e)),
                 Ok(()) => {
                     if let Some(example) = literal(&example) {
                         if let Err(e) = pact_datetime::check(kind, Some(&format.value()), &example.value()) {
                             let message =
                                 format!("the example {} breaks its own format: {e}", example.token());
-                            combine(&mut errors, syn::Error::new(example.span(), message));
+                            errors.push(syn::Error::new(example.span(), message));
                         }
                     }
                 }
             }
         }
         let constructor = quote::format_ident!("{name}");
-        match errors {
-            Some(e) => e.to_compile_error(),
-            None => quote! { ::pact_core::dsl::Scalar::#constructor(#format, #example) },
+        match errors.finish() {
+            Err(e) => e.to_compile_error(),
+            Ok(()) => quote! { ::pact_core::__private::Scalar::#constructor(#format, #example) },
         }
     })
 }

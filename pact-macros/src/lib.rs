@@ -3,6 +3,8 @@
 //!
 //! - [`macro@contract`]: turns a test function into a consumer contract test.
 //! - [`macro@provider_state`]: registers a provider-state handler.
+//! - [`macro@message_contract`]: turns a test function into a message contract test.
+//! - [`macro@message_provider`]: registers a message producer, for message pact verification.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
 //!   `term!` checks its regular expression, and that the example matches it, at compile time;
@@ -56,6 +58,9 @@
 mod attr;
 mod contract;
 mod datetime;
+mod errors;
+mod message_contract;
+mod message_provider;
 mod pattern;
 mod provider_state;
 mod suggest;
@@ -127,6 +132,67 @@ pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn provider_state(args: TokenStream, item: TokenStream) -> TokenStream {
     provider_state::expand(args.into(), item.into()).into()
+}
+
+/// Turns a test function into a message contract test: the message counterpart of
+/// `#[contract]`, with the same keys (`consumer`, `provider`, `given` with params, `spec`) and
+/// the same compile-time checks.
+///
+/// The function takes `pact: &mut MessagePact` (sync or async), declares the messages the
+/// consumer expects to receive, and passes their examples to the consumer's real handler with
+/// `pact.handle(...)`. When the body returns (or returns `Ok`), the messages are merged into
+/// `pacts/<Consumer>-<Provider>.json`; when it panics or returns an `Err`, nothing is written.
+/// A message declared but never handed to a handler fails the test.
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// #[message_contract(consumer = "UserEventsClient", provider = "UserService")]
+/// fn handles_user_created(pact: &mut MessagePact) {
+///     pact.expects_to_receive("a UserCreated event")
+///         .with_content(json_pattern!({"type": "UserCreated", "user": {"name": like!("UserC")}}))
+///         .with_metadata("topic", "user-events");
+///     pact.handle(|received| match received.message.contents.as_json() {
+///         Some(event) if event["type"] == "UserCreated" => Ok(()),
+///         _ => Err("not a UserCreated event"),
+///     })
+///     .unwrap();
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn message_contract(args: TokenStream, item: TokenStream) -> TokenStream {
+    message_contract::expand(args.into(), item.into()).into()
+}
+
+/// Registers a function as the producer of a message, for verifying message pacts.
+///
+/// The function, sync or async, builds the message with the service's own code and returns a
+/// `pact_core::message::Message` (or several, the responses of a synchronous message, as a
+/// `Vec`), or a `Result` of those whose error fails the interaction. It takes the application
+/// state and optionally the `&MessageRequest` (the provider states, their params, and the request
+/// of a synchronous message): `fn(app: &AppState, request: &MessageRequest)`, `fn(app: &AppState)`,
+/// `fn(request: &MessageRequest)` or `fn()`. A producer without an application state serves
+/// every state type.
+///
+/// The verifier runs it in-process (`Verifier::message_producers(app)`), and
+/// `pact_core::message::with_message_route` serves it over HTTP to `pact verify --message-url`
+/// and the official verifiers.
+///
+/// ```
+/// use pact_core::message::{Message, MessageRequest};
+/// use pact_core::message_provider;
+///
+/// struct AppState;
+///
+/// #[message_provider("a user created event")]
+/// async fn user_created(app: &AppState, request: &MessageRequest) -> Result<Message, String> {
+///     let _ = (app, request);
+///     Ok(Message::from_bytes(br#"{"name": "UserC"}"#, "application/json").with_metadata("topic", "users"))
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn message_provider(args: TokenStream, item: TokenStream) -> TokenStream {
+    message_provider::expand(args.into(), item.into()).into()
 }
 
 /// A string matched by a regular expression: `term!(regex, example)`.

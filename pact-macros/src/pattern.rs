@@ -9,6 +9,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{braced, bracketed, Expr, Lit, LitStr, Token};
 
+use crate::errors::Errors;
+
 /// A pattern as written.
 pub(crate) enum Ast {
     Object(Vec<(LitStr, Ast)>),
@@ -62,13 +64,15 @@ impl ToTokens for Ast {
                 let keys = entries.iter().map(|(k, _)| k);
                 let values = entries.iter().map(|(_, v)| v);
                 quote! {
-                    ::pact_core::dsl::Pattern::object(::std::vec![
+                    ::pact_core::__private::Pattern::object(::std::vec![
                         #( (::std::string::String::from(#keys), #values) ),*
                     ])
                 }
             }
-            Ast::Array(items) => quote! { ::pact_core::dsl::Pattern::array(::std::vec![ #(#items),* ]) },
-            Ast::Null(span) => quote_spanned! {*span=> ::pact_core::dsl::Pattern::null_value() },
+            Ast::Array(items) => {
+                quote! { ::pact_core::__private::Pattern::array(::std::vec![ #(#items),* ]) }
+            }
+            Ast::Null(span) => quote_spanned! {*span=> ::pact_core::__private::Pattern::null_value() },
             Ast::Expr(expr) => quote_spanned! {expr.span()=> ::pact_core::__private::pattern(#expr) },
         };
         tokens.extend(out);
@@ -115,16 +119,48 @@ fn scalar_literal(ast: &Ast) -> Option<&Expr> {
 }
 
 pub(crate) fn expand_like(input: TokenStream) -> TokenStream {
-    expand_with(input, whole_pattern, |ast| match scalar_literal(&ast) {
-        Some(literal) => quote! { ::pact_core::dsl::Scalar::like(#literal) },
-        None => quote! { ::pact_core::dsl::Pattern::like(#ast) },
+    let parse = |s: ParseStream<'_>| -> syn::Result<Bounded> {
+        let bounded = parse_bounded(s, "like!")?;
+        if bounded.min.is_some() || bounded.max.is_some() {
+            // An array literal's length is known here: it must lie within its own bounds.
+            if let Ast::Array(items) = &bounded.example {
+                let len = items.len() as u64;
+                if let Some(lo) = bounded.min.as_ref().and_then(int_literal).filter(|lo| len < *lo) {
+                    return Err(syn::Error::new(
+                        span_of(&bounded.example),
+                        format!("the example has {len} items, fewer than min = {lo}"),
+                    ));
+                }
+                if let Some(hi) = bounded.max.as_ref().and_then(int_literal).filter(|hi| len > *hi) {
+                    return Err(syn::Error::new(
+                        span_of(&bounded.example),
+                        format!("the example has {len} items, more than max = {hi}"),
+                    ));
+                }
+            }
+        }
+        Ok(bounded)
+    };
+    expand_with(input, parse, |b| {
+        let ast = b.example;
+        if b.min.is_none() && b.max.is_none() {
+            return match scalar_literal(&ast) {
+                Some(literal) => quote! { ::pact_core::__private::Scalar::like(#literal) },
+                None => quote! { ::pact_core::__private::Pattern::like(#ast) },
+            };
+        }
+        let some = |e: Option<Expr>| {
+            e.map_or_else(|| quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some(#m)))
+        };
+        let (min, max) = (some(b.min), some(b.max));
+        quote! { ::pact_core::__private::Pattern::like_bounded(#ast, #min, #max) }
     })
 }
 
 pub(crate) fn expand_equality(input: TokenStream) -> TokenStream {
     expand_with(input, whole_pattern, |ast| match scalar_literal(&ast) {
-        Some(literal) => quote! { ::pact_core::dsl::Scalar::equality(#literal) },
-        None => quote! { ::pact_core::dsl::Pattern::equality(#ast) },
+        Some(literal) => quote! { ::pact_core::__private::Scalar::equality(#literal) },
+        None => quote! { ::pact_core::__private::Pattern::equality(#ast) },
     })
 }
 
@@ -141,7 +177,7 @@ pub(crate) fn expand_array_contains(input: TokenStream) -> TokenStream {
                 )),
             }
         },
-        |items| quote! { ::pact_core::dsl::Pattern::array_contains(::std::vec![ #(#items),* ]) },
+        |items| quote! { ::pact_core::__private::Pattern::array_contains(::std::vec![ #(#items),* ]) },
     )
 }
 
@@ -154,65 +190,67 @@ fn span_of(ast: &Ast) -> proc_macro2::Span {
     }
 }
 
+/// A pattern with optional `min = ..` and `max = ..` after it, as `each_like!` and `like!` take.
+struct Bounded {
+    example: Ast,
+    min: Option<Expr>,
+    max: Option<Expr>,
+}
+
+fn parse_bounded(s: ParseStream<'_>, name: &str) -> syn::Result<Bounded> {
+    let example: Ast = s.parse()?;
+    let (mut min, mut max) = (None, None);
+    let mut errors = Errors::new();
+    while !s.is_empty() {
+        s.parse::<Token![,]>()?;
+        if s.is_empty() {
+            break;
+        }
+        let key: syn::Ident = s.parse()?;
+        s.parse::<Token![=]>()?;
+        let value: Expr = s.parse()?;
+        let slot = match key.to_string().as_str() {
+            "min" => &mut min,
+            "max" => &mut max,
+            _ => {
+                let e = syn::Error::new(
+                    key.span(),
+                    crate::suggest::unknown_key(&key.to_string(), &format!(" of {name}"), &["min", "max"]),
+                );
+                errors.push(e);
+                continue;
+            }
+        };
+        if slot.is_some() {
+            errors.push(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+        }
+        *slot = Some(value);
+    }
+    if let (Some(min_expr), Some(max_expr)) = (&min, &max) {
+        if let (Some(lo), Some(hi)) = (int_literal(min_expr), int_literal(max_expr)) {
+            if lo > hi {
+                errors.push(syn::Error::new(max_expr.span(), format!("max = {hi} is less than min = {lo}")));
+            }
+        }
+    }
+    errors.finish().map(|()| Bounded { example, min, max })
+}
+
 /// `each_like!(pattern)`, `each_like!(pattern, min = 1)`, `each_like!(pattern, min = 1, max = 5)`.
 pub(crate) fn expand_each_like(input: TokenStream) -> TokenStream {
-    struct EachLike {
-        example: Ast,
-        min: Option<Expr>,
-        max: Option<Expr>,
-    }
-    let parse = |s: ParseStream<'_>| -> syn::Result<EachLike> {
-        let example: Ast = s.parse()?;
-        let (mut min, mut max) = (None, None);
-        let mut errors: Option<syn::Error> = None;
-        while !s.is_empty() {
-            s.parse::<Token![,]>()?;
-            if s.is_empty() {
-                break;
-            }
-            let key: syn::Ident = s.parse()?;
-            s.parse::<Token![=]>()?;
-            let value: Expr = s.parse()?;
-            let slot = match key.to_string().as_str() {
-                "min" => &mut min,
-                "max" => &mut max,
-                _ => {
-                    let e = syn::Error::new(
-                        key.span(),
-                        crate::suggest::unknown_key(&key.to_string(), " of each_like!", &["min", "max"]),
-                    );
-                    combine(&mut errors, e);
-                    continue;
-                }
-            };
-            if slot.is_some() {
-                combine(&mut errors, syn::Error::new(key.span(), format!("`{key}` is given twice")));
-            }
-            *slot = Some(value);
-        }
-        if let (Some(min_expr), Some(max_expr)) = (&min, &max) {
-            if let (Some(lo), Some(hi)) = (int_literal(min_expr), int_literal(max_expr)) {
-                if lo > hi {
-                    combine(
-                        &mut errors,
-                        syn::Error::new(max_expr.span(), format!("max = {hi} is less than min = {lo}")),
-                    );
-                }
-            }
-        }
-        match errors {
-            Some(e) => Err(e),
-            None => Ok(EachLike { example, min, max }),
-        }
-    };
-    expand_with(input, parse, |e| {
-        let example = e.example;
-        let min = e.min.map_or_else(|| quote!(1usize), |m| quote!(#m));
-        let max = e
-            .max
-            .map_or_else(|| quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some(#m)));
-        quote! { ::pact_core::dsl::Pattern::each_like(#example, #min, #max) }
-    })
+    expand_with(
+        input,
+        |s| parse_bounded(s, "each_like!"),
+        |e| {
+            let example = e.example;
+            let min = e.min.map_or_else(|| quote!(1usize), |m| quote!(#m));
+            let max = e.max.map_or_else(
+                || quote!(::std::option::Option::None),
+                |m| quote!(::std::option::Option::Some(#m)),
+            );
+            quote! { ::pact_core::__private::Pattern::each_like(#example, #min, #max) }
+        },
+    )
 }
 
 fn int_literal(expr: &Expr) -> Option<u64> {
@@ -222,55 +260,17 @@ fn int_literal(expr: &Expr) -> Option<u64> {
     }
 }
 
-pub(crate) fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
-    match slot {
-        Some(existing) => existing.combine(error),
-        None => *slot = Some(error),
-    }
-}
-
-/// Compiles `pattern` as it will be run: anchored to the whole value.
+/// Compiles `pattern` as the runtime will run it (the same translation, anchored to the whole
+/// value), so that build time and run time accept exactly the same patterns.
 fn compile_regex(pattern: &LitStr) -> syn::Result<regex::Regex> {
-    let source = pattern.value();
-    let invalid = |e: regex::Error| {
-        let message = format!("invalid regular expression {}: {}", pattern.token(), describe(&e, &source));
-        syn::Error::new(pattern.span(), message)
-    };
-    // The expression alone first, so that an error shows the user's text, not the anchored form.
-    regex::Regex::new(&source).map_err(invalid)?;
-    regex::Regex::new(&format!(r"\A(?:{source})\z")).map_err(invalid)
-}
-
-/// A regex error in one line: what is wrong and, for a one-line expression, where.
-///
-/// The `regex` crate writes a syntax error as the expression, a line of `^` under the offending
-/// part and `error: <what>`.
-fn describe(error: &regex::Error, source: &str) -> String {
-    let regex::Error::Syntax(text) = error else { return error.to_string() };
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(what) = lines.iter().find_map(|l| l.strip_prefix("error: ")) else {
-        return lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    };
-    let carets = lines.iter().find(|l| !l.trim().is_empty() && l.trim().chars().all(|c| c == '^'));
-    match carets {
-        Some(carets) if !source.contains('\n') => {
-            // Both the expression and the carets are indented by four spaces.
-            let start = carets.len() - carets.trim_start().len();
-            let width = carets.trim().chars().count();
-            let part: String = source.chars().skip(start.saturating_sub(4)).take(width).collect();
-            if part.is_empty() {
-                what.to_string()
-            } else {
-                format!("{what}, at `{part}`")
-            }
-        }
-        _ => what.to_string(),
-    }
+    pact_regex::compile(&pattern.value()).map_err(|e| {
+        syn::Error::new(pattern.span(), format!("the regular expression {} {}", pattern.token(), e.reason))
+    })
 }
 
 /// When the expression matches only part of `text`: a reminder that it must match all of it.
 fn whole_value_hint(regex: &LitStr, text: &str) -> &'static str {
-    match regex::Regex::new(&regex.value()) {
+    match pact_regex::compile_unanchored(&regex.value()) {
         Ok(unanchored) if unanchored.is_match(text) => {
             " as a whole (a pact regular expression must match the entire value, not a part)"
         }
@@ -296,9 +296,9 @@ pub(crate) fn expand_term(input: TokenStream) -> TokenStream {
         Ok((regex, example))
     };
     expand_with(input, parse, |(regex, example)| {
-        let mut errors = None;
+        let mut errors = Errors::new();
         match compile_regex(&regex) {
-            Err(e) => combine(&mut errors, e),
+            Err(e) => errors.push(e),
             Ok(compiled) => {
                 if let Expr::Lit(syn::ExprLit { lit: Lit::Str(text), .. }) = &example {
                     if !compiled.is_match(&text.value()) {
@@ -308,14 +308,14 @@ pub(crate) fn expand_term(input: TokenStream) -> TokenStream {
                             regex.token(),
                             whole_value_hint(&regex, &text.value())
                         );
-                        combine(&mut errors, syn::Error::new(text.span(), message));
+                        errors.push(syn::Error::new(text.span(), message));
                     }
                 }
             }
         }
-        match errors {
-            Some(e) => e.to_compile_error(),
-            None => quote! { ::pact_core::dsl::Scalar::term(#regex, #example) },
+        match errors.finish() {
+            Err(e) => e.to_compile_error(),
+            Ok(()) => quote! { ::pact_core::__private::Scalar::term(#regex, #example) },
         }
     })
 }
@@ -336,7 +336,7 @@ pub(crate) fn expand_each_key(input: TokenStream) -> TokenStream {
             Err(e) => return e.to_compile_error(),
         };
         if let Ast::Object(entries) = &example {
-            let mut errors = None;
+            let mut errors = Errors::new();
             for (key, _) in entries {
                 if !compiled.is_match(&key.value()) {
                     let message = format!(
@@ -345,14 +345,14 @@ pub(crate) fn expand_each_key(input: TokenStream) -> TokenStream {
                         regex.token(),
                         whole_value_hint(&regex, &key.value())
                     );
-                    combine(&mut errors, syn::Error::new(key.span(), message));
+                    errors.push(syn::Error::new(key.span(), message));
                 }
             }
-            if let Some(e) = errors {
+            if let Err(e) = errors.finish() {
                 return e.to_compile_error();
             }
         }
-        quote! { ::pact_core::dsl::Pattern::each_key(#example, #regex) }
+        quote! { ::pact_core::__private::Pattern::each_key(#example, #regex) }
     })
 }
 
@@ -368,6 +368,6 @@ pub(crate) fn expand_each_value(input: TokenStream) -> TokenStream {
     expand_with(
         input,
         parse,
-        |(example, matcher)| quote! { ::pact_core::dsl::Pattern::each_value(#example, #matcher) },
+        |(example, matcher)| quote! { ::pact_core::__private::Pattern::each_value(#example, #matcher) },
     )
 }

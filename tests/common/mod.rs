@@ -58,3 +58,28 @@ pub async fn verify_over_http(
         .await
         .unwrap()
 }
+
+/// The demo's event: what the client's handler expects of a `UserCreated` event.
+pub fn declare_user_created(pact: &mut pact_core::message::MessagePact) {
+    pact.expects_to_receive("a UserCreated event")
+        .with_content(json_pattern!({
+            "type": "UserCreated",
+            "user": {
+                "name": "UserC",
+                "id": term!("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", "fc763eba-0905-41c5-a27f-3934ab26786c"),
+                "created_on": term!(r"^\d+-\d+-\d+T\d+:\d+:\d+$", "2016-12-15T20:16:01"),
+                "admin": false,
+            }
+        }))
+        .with_metadata("topic", "user-events")
+        .with_metadata("key", like!("UserC"));
+}
+
+pub fn handle_user_created(
+    received: &pact_core::message::ReceivedMessage,
+) -> Result<(), demo_client::EventError> {
+    let topic = received.message.metadata.get("topic").and_then(|t| t.as_str());
+    let user = demo_client::handle_user_created(&received.message.contents.to_bytes(), topic)?;
+    assert_eq!(user.name, "UserC");
+    Ok(())
+}

@@ -40,26 +40,28 @@
 //! drop(pact); // panics: "... was dropped without `finish()` ..."
 //! ```
 
-mod builder;
 mod runtime;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::dsl::{InteractionSink, RequestBuilder};
 use crate::matching::{match_request, match_response};
 use crate::mock::{MockProvider, MockReport};
 use crate::model::{HttpInteraction, Interaction, ProviderState, SpecVersion};
 use crate::pactfile::{self, WriteRequest};
 
-pub use builder::{RequestBuilder, ResponseBuilder};
 #[doc(hidden)]
 pub use runtime::{conclude, run_async, run_attached, run_sync, Body, ContractSpec, Outcome};
 
 /// A consumer contract test in progress: the interactions it declares and the mock provider that
 /// serves them.
+///
+/// The contract owns its interactions. Each is built by a [`RequestBuilder`] and handed to the
+/// contract, finished, when the statement that declares it ends; the contract then hands it to the
+/// mock provider, and at [`finish`](Contract::finish) writes the whole set to the pact file.
 #[must_use = "a contract is verified and its pact written only by `finish()`; dropped unfinished, it fails the test"]
 pub struct Contract {
     consumer: String,
@@ -68,16 +70,20 @@ pub struct Contract {
     given: Vec<ProviderState>,
     version: SpecVersion,
     output_dir: PathBuf,
+    interactions: Vec<HttpInteraction>,
+    /// Mistakes found while declaring the interactions.
+    mistakes: Vec<String>,
     mock: MockProvider,
     /// Whether `finish` ran, or the runtime gave up on the contract after the test failed.
     settled: bool,
 }
 
 /// Why a contract test failed at its end.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ContractError {
     /// Declaration errors, or missing, unexpected or mismatched requests.
+    #[error("contract {pair}: {report}The pact file was not written.")]
     Verification {
         /// Consumer and provider, for the message.
         pair: String,
@@ -85,21 +91,21 @@ pub enum ContractError {
         report: MockReport,
     },
     /// The pact file could not be written.
-    PactFile(pactfile::Error),
+    #[error("the pact file was not written")]
+    PactFile(#[source] pactfile::Error),
 }
 
-impl fmt::Display for ContractError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ContractError::Verification { pair, report } => {
-                write!(f, "contract {pair}: {report}The pact file was not written.")
-            }
-            ContractError::PactFile(e) => write!(f, "the pact file was not written: {e}"),
-        }
+/// An error with its causes, one after the other: `the pact file was not written: <why>`.
+pub(crate) fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
     }
+    text
 }
-
-impl std::error::Error for ContractError {}
 
 /// Starts a mock provider, or fails the test saying why none could start.
 #[track_caller]
@@ -147,6 +153,8 @@ impl Contract {
             given: Vec::new(),
             version: SpecVersion::V3,
             output_dir: pactfile::output_dir(&cwd),
+            interactions: Vec::new(),
+            mistakes: Vec::new(),
             mock,
             settled: false,
         }
@@ -178,7 +186,7 @@ impl Contract {
 
     /// A provider state with parameters for every interaction declared after it.
     pub fn given_with(mut self, state: impl Into<String>, params: Value) -> Self {
-        self.given.push(builder::state_with(state.into(), params));
+        self.given.push(crate::dsl::state_with(state.into(), params));
         self
     }
 
@@ -200,11 +208,12 @@ impl Contract {
 
     /// Declares an interaction: what the consumer sends, then what the provider answers.
     pub fn upon_receiving(&mut self, description: impl Into<String>) -> RequestBuilder<'_> {
-        let mut interaction = HttpInteraction::default();
-        interaction.meta.description = description.into();
-        interaction.meta.provider_states = self.given.clone();
-        let index = self.mock.add(interaction);
-        RequestBuilder { contract: self, index }
+        RequestBuilder::new(self, description)
+    }
+
+    /// The interactions declared so far, in order.
+    pub fn interactions(&self) -> &[HttpInteraction] {
+        &self.interactions
     }
 
     /// Checks the mock provider saw exactly the expected requests, that every interaction's
@@ -212,9 +221,9 @@ impl Contract {
     /// provider states (the pact file could hold only one of them).
     pub fn verify(&self) -> Result<(), ContractError> {
         let mut result = self.mock.verify();
-        let interactions = self.mock.interactions();
-        let mut problems = Vec::new();
-        for interaction in &interactions {
+        let interactions = &self.interactions;
+        let mut problems = self.mistakes.clone();
+        for interaction in interactions {
             let mut own = match_request(&interaction.request, &interaction.request);
             own.extend(match_response(&interaction.response, &interaction.response));
             if !own.is_empty() {
@@ -226,7 +235,7 @@ impl Contract {
             }
         }
         let mut seen: BTreeMap<String, &HttpInteraction> = BTreeMap::new();
-        for interaction in &interactions {
+        for interaction in interactions {
             let key = pactfile::interaction_key(&Interaction::Http(interaction.clone()));
             match seen.get(&key) {
                 Some(first) if *first != interaction => problems.push(format!(
@@ -258,7 +267,7 @@ impl Contract {
         self.settled = true;
         self.verify()?;
         let (mode, run) = pactfile::mode_from_env().map_err(ContractError::PactFile)?;
-        let interactions = self.mock.interactions().into_iter().map(Interaction::Http).collect();
+        let interactions = self.interactions.iter().cloned().map(Interaction::Http).collect();
         pactfile::merge(WriteRequest {
             dir: &self.output_dir,
             consumer: &self.consumer,
@@ -290,7 +299,7 @@ impl Contract {
             )
             }
             Err(ContractError::Verification { report, .. }) => report,
-            Err(other) => return format!("contract {pair}: {why}; {other}"),
+            Err(other) => return format!("contract {pair}: {why}; {}", with_causes(&other)),
         };
         let mut text = format!("contract {pair}: {why}; the mock provider's report:\n");
         for error in &report.errors {
@@ -300,22 +309,28 @@ impl Contract {
         text.push_str("The pact file was not written.");
         text
     }
+}
 
-    fn update(&self, index: usize, change: impl FnOnce(&mut HttpInteraction)) {
-        self.mock.update(index, change);
+impl InteractionSink for Contract {
+    fn start(&self, description: String) -> HttpInteraction {
+        let mut interaction = HttpInteraction::default();
+        interaction.meta.description = description;
+        interaction.meta.provider_states = self.given.clone();
+        interaction
     }
 
-    fn record(&self, context: &str, result: Result<(), String>) {
-        if let Err(e) = result {
-            self.mock.add_error(format!("{context}: {e}"));
-        }
+    fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+        let description = &interaction.meta.description;
+        self.mistakes.extend(mistakes.into_iter().map(|m| format!("{description:?}: {m}")));
+        self.mock.add(interaction.clone());
+        self.interactions.push(interaction);
     }
 }
 
 impl Drop for Contract {
     #[allow(clippy::panic)]
     fn drop(&mut self) {
-        if self.settled || self.mock.is_empty() {
+        if self.settled || self.interactions.is_empty() {
             return;
         }
         if std::thread::panicking() {
@@ -326,7 +341,7 @@ impl Drop for Contract {
         }
         // The deliberate failure of a contract left unfinished: without it, the test passes with
         // no pact and no warning.
-        let count = self.mock.len();
+        let count = self.interactions.len();
         panic!(
             "contract {} was dropped without `finish()`, holding {count} interaction{}: nothing was verified, \
              and no pact was written. End the test with `pact.finish()` (it returns the pact file's path, or \

@@ -91,7 +91,7 @@ pub fn conclude<R>(verdict: Result<R, ContractError>) -> R {
     match verdict {
         Ok(outcome) => outcome,
         // The deliberate failure of a contract test: the report is the panic message.
-        Err(e) => panic!("{e}"),
+        Err(e) => panic!("{}", super::with_causes(&e)),
     }
 }
 

@@ -40,8 +40,17 @@
 //! `datetime!`, `date!` and `time!` check their format, and that a literal example follows it,
 //! at compile time.
 
+mod draft;
+mod generated;
+mod request;
+mod response;
 mod scalar;
 
+pub(crate) use draft::state_with;
+pub use draft::InteractionSink;
+pub use generated::{UUID_EXAMPLE, UUID_REGEX};
+pub use request::RequestBuilder;
+pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};
 
 use std::collections::BTreeMap;
@@ -49,7 +58,34 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::model::json::push_key;
-use crate::model::{ArrayContainsVariant, EachRule, MatchingRule, PactRegex, PathExpr, RuleList};
+use crate::model::{
+    ArrayContainsVariant, EachRule, Generator, MatchingRule, PactRegex, PathExpr, RuleList, RuleLogic,
+};
+
+/// Why a pattern cannot be written to a pact: each problem with the path where it is (an
+/// invalid matcher built at run time, a value a pact cannot carry there).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.join("; "))]
+pub struct PatternError {
+    /// Each problem, as `$.path: what is wrong`.
+    pub problems: Vec<String>,
+}
+
+impl PatternError {
+    pub(crate) fn one(problem: impl Into<String>) -> Self {
+        PatternError { problems: vec![problem.into()] }
+    }
+}
+
+/// What a pattern writes into a pact besides its example: rules and generators, by path from
+/// the root `$`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Compiled {
+    /// The matching rules.
+    pub rules: BTreeMap<PathExpr, RuleList>,
+    /// The generators.
+    pub generators: BTreeMap<PathExpr, Generator>,
+}
 
 /// An example value with the matching rules that apply inside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +114,17 @@ pub enum Pattern {
     },
     /// An array that must contain an item like each variant.
     ArrayContains(Vec<Pattern>),
+    /// A value matched by any one of the alternatives' rules (`combine: OR`); the example is the
+    /// first alternative's.
+    AnyOf(Vec<Pattern>),
+    /// An example (with its own rules) whose value a generator makes up when the interaction is
+    /// replayed.
+    Generated {
+        /// The example, with its rules.
+        example: Box<Pattern>,
+        /// The generator at the example's path.
+        generator: Generator,
+    },
     /// A matcher built from bad input (for example a regular expression built at run time that
     /// does not compile). The contract test reports it instead of running.
     Invalid {
@@ -109,6 +156,35 @@ impl Pattern {
     /// Matches by type (`like!`).
     pub fn like(example: Pattern) -> Self {
         Pattern::rule(example, MatchingRule::Type)
+    }
+
+    /// An array like `example` (by type), with at least `min` and at most `max` items:
+    /// `like!([1, 2], min = 1, max = 5)` (`min`/`max` on `type`). The example's length must lie
+    /// within the bounds.
+    pub fn like_bounded(example: Pattern, min: Option<usize>, max: Option<usize>) -> Self {
+        let rule = match (min, max) {
+            (Some(min), Some(max)) if min > max => {
+                return Pattern::Invalid { error: format!("like!: max = {max} is less than min = {min}") }
+            }
+            (Some(min), Some(max)) => MatchingRule::MinMaxType(min, max),
+            (Some(min), None) => MatchingRule::MinType(min),
+            (None, Some(max)) => MatchingRule::MaxType(max),
+            (None, None) => MatchingRule::Type,
+        };
+        let len = match example.example() {
+            Value::Array(items) => items.len(),
+            other => {
+                return Pattern::Invalid {
+                    error: format!("like! with min or max takes an array, not {other}"),
+                }
+            }
+        };
+        if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
+            return Pattern::Invalid {
+                error: format!("like!: the example's {len} items are outside min = {min:?}, max = {max:?}"),
+            };
+        }
+        Pattern::rule(example, rule)
     }
 
     /// An array of items like `example`, with at least `min` and at most `max` items (`each_like!`).
@@ -224,7 +300,8 @@ impl Pattern {
             Pattern::Array(items) | Pattern::ArrayContains(items) => {
                 Value::Array(items.iter().map(Pattern::example).collect())
             }
-            Pattern::Rule { example, .. } => example.example(),
+            Pattern::AnyOf(alternatives) => alternatives.first().map_or(Value::Null, Pattern::example),
+            Pattern::Rule { example, .. } | Pattern::Generated { example, .. } => example.example(),
             Pattern::EachLike { example, min, .. } => {
                 let item = example.example();
                 Value::Array(vec![item; (*min).max(1)])
@@ -242,29 +319,44 @@ impl Pattern {
         }
     }
 
-    /// The rules at the root of the pattern, for headers, query parameters and paths.
-    pub fn root_rules(&self) -> Result<Option<RuleList>, String> {
-        let rules = self.body_rules()?;
-        Ok(rules.into_iter().find(|(path, _)| path.as_str() == "$").map(|(_, list)| list))
+    /// The rules and the generator at the root of the pattern, for headers, query parameters and
+    /// paths.
+    pub fn root_rules(&self) -> Result<Option<RuleList>, PatternError> {
+        let mut compiled = self.compile()?;
+        Ok(compiled.rules.remove(&PathExpr::root()))
     }
 
     /// All rules of the pattern, keyed by path from the root `$`. An invalid matcher anywhere
     /// inside gives its error.
-    pub fn body_rules(&self) -> Result<BTreeMap<PathExpr, RuleList>, String> {
-        let mut rules = BTreeMap::new();
-        let mut errors = Vec::new();
-        self.collect_rules("$", &mut rules, &mut errors);
-        if errors.is_empty() {
-            Ok(rules)
+    pub fn body_rules(&self) -> Result<BTreeMap<PathExpr, RuleList>, PatternError> {
+        self.compile().map(|c| c.rules)
+    }
+
+    /// The rules and generators of the pattern, keyed by path from the root `$`. Every invalid
+    /// matcher inside is reported, each with its path.
+    pub fn compile(&self) -> Result<Compiled, PatternError> {
+        let mut compiled = Compiled::default();
+        let mut problems = Vec::new();
+        self.collect("$", &mut compiled, &mut problems);
+        if problems.is_empty() {
+            Ok(compiled)
         } else {
-            Err(errors.join("; "))
+            Err(PatternError { problems })
         }
     }
 
-    fn collect_rules(&self, path: &str, out: &mut BTreeMap<PathExpr, RuleList>, errors: &mut Vec<String>) {
-        let mut add = |path: &str, rule: MatchingRule, errors: &mut Vec<String>| match PathExpr::parse(path) {
-            Ok(expr) => out.entry(expr).or_default().rules.push(rule),
-            Err(e) => errors.push(e),
+    fn collect(&self, path: &str, out: &mut Compiled, problems: &mut Vec<String>) {
+        let parsed = |path: &str, problems: &mut Vec<String>| match PathExpr::parse(path) {
+            Ok(expr) => Some(expr),
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        };
+        let mut add = |path: &str, rule: MatchingRule, problems: &mut Vec<String>| {
+            if let Some(expr) = parsed(path, problems) {
+                out.rules.entry(expr).or_default().rules.push(rule);
+            }
         };
         match self {
             Pattern::Value(_) => {}
@@ -272,38 +364,92 @@ impl Pattern {
                 for (key, value) in entries {
                     let mut child = path.to_string();
                     push_key(&mut child, key);
-                    value.collect_rules(&child, out, errors);
+                    value.collect(&child, out, problems);
                 }
             }
             Pattern::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    item.collect_rules(&format!("{path}[{i}]"), out, errors);
+                    item.collect(&format!("{path}[{i}]"), out, problems);
                 }
             }
             Pattern::Rule { example, rules } => {
                 for rule in rules {
-                    add(path, rule.clone(), errors);
+                    add(path, rule.clone(), problems);
                 }
-                example.collect_rules(path, out, errors);
+                match (rules.as_slice(), example.as_ref()) {
+                    // `values!`: the members' keys are free, so the first member's matchers apply
+                    // to every member (`$.path.*`), as pact-reference reads them.
+                    ([MatchingRule::Values], Pattern::Object(entries)) => {
+                        if let Some((_, first)) = entries.first() {
+                            first.collect(&format!("{path}.*"), out, problems);
+                        }
+                    }
+                    _ => example.collect(path, out, problems),
+                }
             }
             Pattern::EachLike { example, min, max } => {
                 let rule = match max {
                     Some(max) => MatchingRule::MinMaxType(*min, *max),
                     None => MatchingRule::MinType(*min),
                 };
-                add(path, rule, errors);
-                example.collect_rules(&format!("{path}[*]"), out, errors);
+                add(path, rule, problems);
+                example.collect(&format!("{path}[*]"), out, problems);
             }
             Pattern::ArrayContains(variants) => {
                 let mut built = Vec::new();
                 for (index, variant) in variants.iter().enumerate() {
-                    let mut rules = BTreeMap::new();
-                    variant.collect_rules("$", &mut rules, errors);
-                    built.push(ArrayContainsVariant { index, rules, generators: Map::new() });
+                    let mut inner = Compiled::default();
+                    variant.collect("$", &mut inner, problems);
+                    built.push(ArrayContainsVariant {
+                        index,
+                        rules: inner.rules,
+                        generators: inner.generators,
+                    });
                 }
-                add(path, MatchingRule::ArrayContains(built), errors);
+                add(path, MatchingRule::ArrayContains(built), problems);
             }
-            Pattern::Invalid { error } => errors.push(format!("{path}: {error}")),
+            Pattern::AnyOf(alternatives) => {
+                // Each alternative's rules at this path join one list, combined with OR; rules
+                // inside the alternatives keep their own paths.
+                let mut any = RuleList { rules: Vec::new(), combine: RuleLogic::Or };
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    let mut inner = Compiled::default();
+                    alternative.collect(path, &mut inner, problems);
+                    let Some(here) = parsed(path, problems) else { continue };
+                    match inner.rules.remove(&here) {
+                        Some(list) if list.combine == RuleLogic::Or || list.rules.len() == 1 => {
+                            any.rules.extend(list.rules)
+                        }
+                        Some(_) => problems.push(format!(
+                            "{path}: alternative {} of any_of! holds several rules that must all pass; \
+                             give each alternative one matcher",
+                            i + 1
+                        )),
+                        None => problems.push(format!(
+                            "{path}: alternative {} of any_of! is a plain value; each alternative is a matcher \
+                             such as integer!(1) or null!()",
+                            i + 1
+                        )),
+                    }
+                    out.rules.extend(inner.rules);
+                    if i == 0 {
+                        out.generators.extend(inner.generators);
+                    }
+                }
+                if alternatives.is_empty() {
+                    problems.push(format!("{path}: any_of! needs at least one alternative"));
+                }
+                if let Some(here) = parsed(path, problems) {
+                    out.rules.insert(here, any);
+                }
+            }
+            Pattern::Generated { example, generator } => {
+                if let Some(expr) = parsed(path, problems) {
+                    out.generators.insert(expr, generator.clone());
+                }
+                example.collect(path, out, problems);
+            }
+            Pattern::Invalid { error } => problems.push(format!("{path}: {error}")),
         }
     }
 }
@@ -342,7 +488,7 @@ impl<T: Into<Pattern>> From<Vec<T>> for Pattern {
 #[macro_export]
 macro_rules! integer {
     ($example:expr) => {
-        $crate::dsl::Scalar::integer($example)
+        $crate::__private::Scalar::integer($example)
     };
 }
 
@@ -350,7 +496,7 @@ macro_rules! integer {
 #[macro_export]
 macro_rules! decimal {
     ($example:expr) => {
-        $crate::dsl::Scalar::decimal($example)
+        $crate::__private::Scalar::decimal($example)
     };
 }
 
@@ -358,7 +504,7 @@ macro_rules! decimal {
 #[macro_export]
 macro_rules! number {
     ($example:expr) => {
-        $crate::dsl::Scalar::number($example)
+        $crate::__private::Scalar::number($example)
     };
 }
 
@@ -366,7 +512,7 @@ macro_rules! number {
 #[macro_export]
 macro_rules! boolean {
     ($example:expr) => {
-        $crate::dsl::Scalar::boolean($example)
+        $crate::__private::Scalar::boolean($example)
     };
 }
 
@@ -374,7 +520,7 @@ macro_rules! boolean {
 #[macro_export]
 macro_rules! null {
     () => {
-        $crate::dsl::Pattern::null()
+        $crate::__private::Pattern::null()
     };
 }
 
@@ -382,10 +528,10 @@ macro_rules! null {
 #[macro_export]
 macro_rules! includes {
     ($part:expr $(,)?) => {
-        $crate::dsl::Scalar::includes($part, $part)
+        $crate::__private::Scalar::includes($part, $part)
     };
     ($part:expr, $example:expr $(,)?) => {
-        $crate::dsl::Scalar::includes($part, $example)
+        $crate::__private::Scalar::includes($part, $example)
     };
 }
 
@@ -442,7 +588,7 @@ mod tests {
     #[test]
     fn invalid_matchers_report_their_path() {
         let p = Pattern::object(vec![("id".into(), Pattern::term("(", "x"))]);
-        let err = p.body_rules().unwrap_err();
+        let err = p.body_rules().unwrap_err().to_string();
         assert!(err.starts_with("$.id: regular expression \"(\""), "{err}");
     }
 }

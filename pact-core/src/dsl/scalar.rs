@@ -18,8 +18,9 @@
 
 use serde_json::Value;
 
-use super::Pattern;
-use crate::model::RuleList;
+use super::draft::TextPart;
+use super::{Pattern, PatternError};
+use crate::model::{PathExpr, RuleList};
 
 /// A pattern whose example is one string, number or boolean, with its rules at the root.
 ///
@@ -41,7 +42,7 @@ pub struct Scalar(Pattern);
 impl Scalar {
     /// A scalar from a pattern that must hold one value: anything else becomes an invalid
     /// pattern, which the contract test reports as a declaration error.
-    fn checked(pattern: Pattern, macro_name: &str) -> Self {
+    pub(super) fn checked(pattern: Pattern, macro_name: &str) -> Self {
         match pattern.example() {
             Value::Object(_) | Value::Array(_) if !matches!(pattern, Pattern::Invalid { .. }) => {
                 Scalar(Pattern::Invalid {
@@ -134,21 +135,30 @@ impl Scalar {
         self.0
     }
 
-    /// The example as text and the rules at its root, for a path, a query parameter or a
-    /// header; an error when the pact could not carry it.
-    pub(crate) fn text(&self) -> Result<(String, Option<RuleList>), String> {
-        let rules = self.0.root_rules()?;
-        let text = match self.0.example() {
+    /// The example as text, the rules at its root and its generator, for a path, a query
+    /// parameter or a header; an error when the pact could not carry it.
+    pub(crate) fn text(&self) -> Result<TextPart, PatternError> {
+        let mut compiled = self.0.compile()?;
+        let root = PathExpr::root();
+        let example = match self.0.example() {
             Value::String(s) => s,
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
-            other => return Err(format!("{other} is not a single value, and a pact holds text here")),
+            other => {
+                return Err(PatternError::one(format!(
+                    "{other} is not a single value, and a pact holds text here"
+                )))
+            }
         };
-        Ok((text, rules))
+        Ok(TextPart {
+            example,
+            rules: compiled.rules.remove(&root),
+            generator: compiled.generators.remove(&root),
+        })
     }
 
     /// The rules at the root, for callers that set them on a part themselves.
-    pub fn root_rules(&self) -> Result<Option<RuleList>, String> {
+    pub fn root_rules(&self) -> Result<Option<RuleList>, PatternError> {
         self.0.root_rules()
     }
 
@@ -209,15 +219,15 @@ mod tests {
 
     #[test]
     fn numbers_and_booleans_are_carried_as_text_with_their_rule() {
-        assert_eq!(Scalar::integer(10).text().unwrap().0, "10");
+        assert_eq!(Scalar::integer(10).text().unwrap().example, "10");
         assert!(Scalar::integer(10).has_rule(&MatchingRule::Integer));
-        assert_eq!(Scalar::boolean(true).text().unwrap().0, "true");
-        assert_eq!(Scalar::decimal(12.5).text().unwrap().0, "12.5");
+        assert_eq!(Scalar::boolean(true).text().unwrap().example, "true");
+        assert_eq!(Scalar::decimal(12.5).text().unwrap().example, "12.5");
     }
 
     #[test]
     fn a_value_a_pact_cannot_carry_as_text_is_an_error() {
-        let error = Scalar::number(serde_json::json!({"a": 1})).text().unwrap_err();
-        assert_eq!(error, "$: number! takes a number, not {\"a\":1}");
+        let error = Scalar::number(serde_json::json!({"a": 1})).text().err().unwrap();
+        assert_eq!(error.to_string(), "$: number! takes a number, not {\"a\":1}");
     }
 }

@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 use super::mismatch::{Mismatch, MismatchKind};
 use super::rules::{self, count, show, Mode};
 use super::select::{render, PathRules, RuleWalk, Selected};
-use crate::model::{MatchingRule, Segment};
+use crate::model::{MatchingRule, PathExpr, RuleList, RuleLogic, Segment};
+use std::collections::BTreeMap;
 
 /// Compares two JSON documents and collects every mismatch.
 pub(crate) struct JsonMatcher<'r> {
@@ -100,28 +101,11 @@ impl<'r> JsonMatcher<'r> {
         actual: &'a Map<String, Value>,
     ) {
         let selected = self.apply(path, expected_value, actual_value);
-        let any_key = selected.as_ref().is_some_and(|s| {
-            !s.cascaded
-                && s.list.rules.iter().any(|r| {
-                    matches!(r, MatchingRule::Values | MatchingRule::EachKey(_) | MatchingRule::EachValue(_))
-                })
-        });
-        if any_key {
-            // Keys are free; each actual value is compared with the example of the same key, or
-            // with the first example value. `eachValue` already applied its rules to the values.
-            let each_value = selected
-                .as_ref()
-                .is_some_and(|s| s.list.rules.iter().any(|r| matches!(r, MatchingRule::EachValue(_))));
-            if each_value {
+        if let Some(selected) = selected.filter(|s| !s.cascaded) {
+            if selected.list.rules.iter().any(is_member_rule) {
+                self.compare_members(path, expected, actual, &selected.list.rules);
                 return;
             }
-            let first = expected.values().next();
-            for (key, value) in actual {
-                if let Some(example) = expected.get(key).or(first) {
-                    self.descend(path, Segment::Key(key), example, value);
-                }
-            }
-            return;
         }
         for (key, example) in expected {
             match actual.get(key) {
@@ -150,6 +134,83 @@ impl<'r> JsonMatcher<'r> {
         }
     }
 
+    /// An object under `values`, `eachKey` or `eachValue` written for its path (pact_matching's
+    /// semantics): keys are free, so no key is missing or unexpected.
+    /// - `eachKey`: every actual key satisfies the key rules; then the values of the expected keys
+    ///   are compared with their examples, where the rule list (now cascaded) accepts leaves.
+    /// - `eachValue`: every actual value is compared with the example of the same key (or the
+    ///   example's first value, by key order) under the `eachValue`'s own rules only.
+    /// - `values`: every actual value is compared with the example of the same key (or the first)
+    ///   under the same rules, which compare leaves by equality unless a rule below says more.
+    fn compare_members<'a>(
+        &mut self,
+        path: &mut Vec<Segment<'a>>,
+        expected: &'a Map<String, Value>,
+        actual: &'a Map<String, Value>,
+        rules: &[MatchingRule],
+    ) {
+        for rule in rules {
+            if let MatchingRule::EachKey(each) = rule {
+                for key in actual.keys() {
+                    let text = Value::String(key.clone());
+                    for key_rule in &each.rules {
+                        if let Err(e) = rules::check(key_rule, &text, &text, false, Mode::Text) {
+                            path.push(Segment::Key(key));
+                            self.push(path, String::new(), show(&text), format!("key {key:?}: {e}"));
+                            path.pop();
+                        }
+                    }
+                }
+            }
+        }
+        let first = expected.iter().min_by(|a, b| a.0.cmp(b.0)).map(|(_, v)| v);
+        for rule in rules {
+            if let MatchingRule::EachValue(each) = rule {
+                let items = actual.iter().map(|(k, v)| (Segment::Key(k), expected.get(k), v));
+                self.each_value(path, each, first, items);
+            }
+        }
+        if rules.iter().any(|r| matches!(r, MatchingRule::Values)) {
+            for (key, value) in actual {
+                if let Some(example) = expected.get(key).or(first) {
+                    self.descend(path, Segment::Key(key), example, value);
+                }
+            }
+        } else if rules.iter().any(|r| matches!(r, MatchingRule::EachKey(_))) {
+            for (key, example) in expected {
+                if let Some(value) = actual.get(key) {
+                    self.descend(path, Segment::Key(key), example, value);
+                }
+            }
+        }
+    }
+
+    /// Compares each member (segment, example at the same key or index, actual value) with its
+    /// example, or with `first` when there is none, under only the `eachValue`'s rules (which
+    /// cascade below the member). Nothing is compared when the example has no members.
+    fn each_value<'a>(
+        &mut self,
+        path: &mut Vec<Segment<'a>>,
+        each: &crate::model::EachRule,
+        first: Option<&'a Value>,
+        members: impl Iterator<Item = (Segment<'a>, Option<&'a Value>, &'a Value)>,
+    ) {
+        let own: BTreeMap<PathExpr, RuleList> = BTreeMap::from([(
+            PathExpr::root(),
+            RuleList { rules: each.rules.clone(), combine: RuleLogic::And },
+        )]);
+        for (segment, example, value) in members {
+            let Some(example) = example.or(first) else { return };
+            path.push(segment);
+            let prefix = render(&self.prefix, path);
+            path.pop();
+            let mut sub =
+                JsonMatcher::new(PathRules::new(&own), self.allow_unexpected_keys, prefix, self.kind);
+            sub.compare(example, value);
+            self.mismatches.append(&mut sub.mismatches);
+        }
+    }
+
     fn compare_lists<'a>(
         &mut self,
         path: &mut Vec<Segment<'a>>,
@@ -168,20 +229,32 @@ impl<'r> JsonMatcher<'r> {
                     self.array_contains(path, expected, actual, variants);
                     return;
                 }
-                if rules.iter().any(|r| matches!(r, MatchingRule::EachValue(_))) {
+                let mut each_value = false;
+                for rule in rules.iter() {
+                    if let MatchingRule::EachValue(each) = rule {
+                        each_value = true;
+                        let items =
+                            actual.iter().enumerate().map(|(i, v)| (Segment::Index(i), expected.get(i), v));
+                        self.each_value(path, each, expected.first(), items);
+                    }
+                }
+                if each_value {
                     return;
                 }
             }
-            let type_like = rules.iter().any(|r| {
+            // Type rules relax the length and compare every item with the example at its index
+            // or the first; so do the member rules (`values` compares the items by equality,
+            // `eachKey` accepts them), as pact_matching does.
+            let item_wise = rules.iter().any(|r| {
                 matches!(
                     r,
                     MatchingRule::Type
                         | MatchingRule::MinType(_)
                         | MatchingRule::MaxType(_)
                         | MatchingRule::MinMaxType(..)
-                )
+                ) || is_member_rule(r)
             });
-            if type_like {
+            if item_wise {
                 if let Some(first) = expected.first() {
                     for (i, value) in actual.iter().enumerate() {
                         self.descend(path, Segment::Index(i), expected.get(i).unwrap_or(first), value);
@@ -249,4 +322,9 @@ impl<'r> JsonMatcher<'r> {
             }
         }
     }
+}
+
+/// `values`, `eachKey` or `eachValue`: a rule on an object's keys or its (or an array's) members.
+fn is_member_rule(rule: &MatchingRule) -> bool {
+    matches!(rule, MatchingRule::Values | MatchingRule::EachKey(_) | MatchingRule::EachValue(_))
 }

@@ -37,7 +37,8 @@ use serde_json::Value;
 pub use mismatch::{Mismatch, MismatchKind};
 
 use crate::model::{
-    Headers, MatchingRule, MatchingRules, MessageContents, Query, Request, Response, RuleList,
+    get_ignoring_case, Headers, MatchingRule, MatchingRules, MessageContents, Query, Request, Response,
+    RuleList,
 };
 use rules::{show, Mode};
 
@@ -114,17 +115,9 @@ pub fn match_response(expected: &Response, actual: &Response) -> Vec<Mismatch> {
 
 /// Compares actual message contents and metadata with the expected ones.
 pub fn match_message(expected: &MessageContents, actual: &MessageContents) -> Vec<Mismatch> {
-    let content_type = |m: &MessageContents| -> Option<String> {
-        m.metadata
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type"))
-            .and_then(|(_, v)| v.as_str().map(str::to_string))
-            .or_else(|| m.contents.content_type().map(str::to_string))
-    };
-    let (ect, act) = (content_type(expected), content_type(actual));
     let mut out = body::match_body(
-        &body::Side { body: &expected.contents, content_type: ect.as_deref() },
-        &body::Side { body: &actual.contents, content_type: act.as_deref() },
+        &body::Side { body: &expected.contents, content_type: expected.content_type() },
+        &body::Side { body: &actual.contents, content_type: actual.content_type() },
         &expected.matching_rules,
         true,
         "$.contents",
@@ -143,7 +136,7 @@ pub fn match_message(expected: &MessageContents, actual: &MessageContents) -> Ve
         };
         let failures = match expected.matching_rules.metadata.get(key) {
             Some(list) => rules::apply(list, example, value, false, Mode::Text),
-            None if key.eq_ignore_ascii_case("contentType") || key.eq_ignore_ascii_case("content-type") => {
+            None if crate::model::is_content_type_key(key) => {
                 let (e, a) = (example.as_str().unwrap_or_default(), value.as_str().unwrap_or_default());
                 if media_types_match(e, a) {
                     Vec::new()
@@ -286,7 +279,7 @@ fn match_headers(
     for (name, values) in expected {
         let path = format!("$.headers{}", path_key(name));
         let joined = values.join(", ");
-        let Some(found) = crate::model::http::find_header(Some(actual), name) else {
+        let Some(found) = actual.get(name) else {
             out.push(Mismatch::new(
                 MismatchKind::Header,
                 path,
@@ -297,7 +290,7 @@ fn match_headers(
             continue;
         };
         let found_joined = found.join(", ");
-        let rule = rules.header.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v);
+        let rule = get_ignoring_case(&rules.header, name);
         let failures = match rule {
             Some(list) => rules::apply(
                 list,

@@ -131,46 +131,8 @@ pub(crate) fn check(
             };
             super::content_type::check(ct, &bytes, None)
         }
-        MatchingRule::Values => match (expected, actual) {
-            (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_)) => Ok(()),
-            _ => Err(format!("expected {} but found {}", kind_of(expected), show(actual))),
-        },
-        MatchingRule::EachKey(each) => match actual {
-            Value::Object(map) => {
-                let mut failures = Vec::new();
-                for key in map.keys() {
-                    let key_value = Value::String(key.clone());
-                    for rule in &each.rules {
-                        if let Err(e) = check(rule, &key_value, &key_value, false, Mode::Text) {
-                            failures.push(format!("key {key:?}: {e}"));
-                        }
-                    }
-                }
-                joined(failures)
-            }
-            _ => Err(format!("expected an object but found {}", show(actual))),
-        },
-        MatchingRule::EachValue(each) => {
-            let values: Vec<&Value> = match actual {
-                Value::Object(map) => map.values().collect(),
-                Value::Array(items) => items.iter().collect(),
-                _ => return Err(format!("expected an object or an array but found {}", show(actual))),
-            };
-            let example = each.value.as_ref().unwrap_or(expected);
-            let mut failures = Vec::new();
-            for value in values {
-                for rule in &each.rules {
-                    let item_example = match example {
-                        Value::Object(m) => m.values().next().unwrap_or(value),
-                        Value::Array(items) => items.first().unwrap_or(value),
-                        other => other,
-                    };
-                    if let Err(e) = check(rule, item_example, value, false, mode) {
-                        failures.push(e);
-                    }
-                }
-            }
-            joined(failures)
+        MatchingRule::Values | MatchingRule::EachKey(_) | MatchingRule::EachValue(_) => {
+            member_rule(rule, expected, actual, cascaded, mode)
         }
         MatchingRule::NotEmpty => {
             let empty = match actual {
@@ -226,11 +188,45 @@ pub(crate) fn cascades(rule: &MatchingRule) -> bool {
     )
 }
 
-fn joined(failures: Vec<String>) -> Result<(), String> {
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures.join("; "))
+/// Whether the list holding the rule still governs a parent's descendants: the rule cascades, or
+/// it is one of the member rules (`values`, `eachKey`, `eachValue`), which the JSON walk applies
+/// to the members where it was written and which then accept (or, for `values`, compare by
+/// equality) what lies below.
+pub(crate) fn reaches_below(rule: &MatchingRule) -> bool {
+    cascades(rule)
+        || matches!(rule, MatchingRule::Values | MatchingRule::EachKey(_) | MatchingRule::EachValue(_))
+}
+
+/// `values`, `eachKey` and `eachValue` on one value. Their work is on an object's keys and an
+/// object's or array's members, which the JSON walk does (`matching::json`); on the container
+/// itself they only ask for the same kind of container. On a leaf (below the container where they
+/// were written, or a leaf example), `values` compares by equality and the others accept it, as
+/// pact_matching does. Headers, query parameters and other text have no members to apply them to.
+fn member_rule(
+    rule: &MatchingRule,
+    expected: &Value,
+    actual: &Value,
+    cascaded: bool,
+    mode: Mode,
+) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_)) => Ok(()),
+        (Value::Object(_) | Value::Array(_), _) => {
+            Err(format!("expected {} but found {}", kind_of(expected), show(actual)))
+        }
+        _ if matches!(rule, MatchingRule::Values) => {
+            if values_equal(expected, actual) {
+                Ok(())
+            } else {
+                Err(format!("expected {} but found {}", show(expected), show(actual)))
+            }
+        }
+        _ if mode == Mode::Text && !cascaded => Err(format!(
+            "the {} matcher applies to the members of an object or array, not to the text {}",
+            rule.name(),
+            show(actual)
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -1,11 +1,16 @@
 //! Choosing the rules that apply at a path inside a body: the most specific expression wins
 //! (the specification's path weighting), and a rule written for a parent cascades to its
-//! children unless it only makes sense where it was written (`values`, `eachKey`, ...).
+//! children unless it only makes sense where it was written (`arrayContains`, `notEmpty`, ...).
+//!
+//! `values`, `eachKey` and `eachValue` do not cascade as checks, but the list that holds them
+//! still governs the subtree below (as in pact_matching, where the best rule list of an ancestor
+//! applies to every descendant): `values` then compares the leaves by equality, and
+//! `eachKey`/`eachValue` accept them, so a more general rule further up does not take over.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::rules::cascades;
+use super::rules::reaches_below;
 use crate::model::path::token_weight;
 use crate::model::{PathExpr, RuleList, Segment};
 
@@ -39,7 +44,7 @@ impl<'r> PathRules<'r> {
         let mut best: Option<(u64, usize, &'r RuleList)> = None;
         for (expr, list) in self.rules {
             let depth = expr.depth();
-            if depth < path.len() && !list.rules.iter().any(cascades) {
+            if depth < path.len() && !list.rules.iter().any(reaches_below) {
                 continue;
             }
             let weight = expr.weight(path);
@@ -107,7 +112,7 @@ impl<'r> RuleWalk<'r> {
         for &(index, weight) in &self.levels[self.depth] {
             let (expr, list) = self.rules[index];
             let depth = expr.depth();
-            if depth > self.depth || (depth < self.depth && !list.rules.iter().any(cascades)) {
+            if depth > self.depth || (depth < self.depth && !list.rules.iter().any(reaches_below)) {
                 continue;
             }
             if best.is_none_or(|(w, d, _)| (weight, depth) > (w, d)) {
@@ -123,10 +128,10 @@ fn finish(list: &RuleList, cascaded: bool) -> Selected<'_> {
     if !cascaded {
         return Selected { list: Cow::Borrowed(list), cascaded: false };
     }
-    if list.rules.iter().all(cascades) {
+    if list.rules.iter().all(reaches_below) {
         return Selected { list: Cow::Borrowed(list), cascaded: true };
     }
-    let kept: Vec<_> = list.rules.iter().filter(|r| cascades(r)).cloned().collect();
+    let kept: Vec<_> = list.rules.iter().filter(|r| reaches_below(r)).cloned().collect();
     Selected { list: Cow::Owned(RuleList { rules: kept, combine: list.combine }), cascaded: true }
 }
 

@@ -584,7 +584,7 @@ mod tests {
     fn rules(entries: &[(&str, MatchingRule)]) -> Result<Rules, String> {
         let mut out = BTreeMap::new();
         for (path, rule) in entries {
-            out.insert(PathExpr::parse(path)?, RuleList::one(rule.clone()));
+            out.insert(PathExpr::parse(path).map_err(|e| e.to_string())?, RuleList::one(rule.clone()));
         }
         Ok(out)
     }

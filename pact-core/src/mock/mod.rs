@@ -16,12 +16,13 @@
 mod report;
 mod server;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use serde_json::json;
 
+use crate::generate::Context;
 use crate::matching::{match_request, match_route};
-use crate::model::{HttpInteraction, Request};
+use crate::model::{Headers, HttpInteraction, Request};
 
 pub use report::{Closest, MockReport, Unmatched};
 use server::{Arrival, Reply, Server};
@@ -82,8 +83,13 @@ impl MockProvider {
     pub fn start() -> Result<Self, Error> {
         let state = Arc::new(Mutex::new(State::default()));
         let answering = state.clone();
-        let server =
-            Server::start(Arc::new(move |arrival| answer(&answering, arrival))).map_err(Error::Start)?;
+        let base_url = Arc::new(OnceLock::<String>::new());
+        let url = base_url.clone();
+        let server = Server::start(Arc::new(move |arrival| {
+            answer(&answering, url.get().map_or("", String::as_str), arrival)
+        }))
+        .map_err(Error::Start)?;
+        let _ = base_url.set(format!("http://{}", server.addr()));
         Ok(MockProvider { server, state })
     }
 
@@ -98,23 +104,11 @@ impl MockProvider {
         format!("http://{}", self.server.addr())
     }
 
-    /// Adds an interaction and returns its index.
+    /// Serves a finished interaction too, after those added before it; returns its index.
     pub fn add(&mut self, interaction: HttpInteraction) -> usize {
         let mut state = lock(&self.state);
         state.interactions.push(interaction);
         state.interactions.len() - 1
-    }
-
-    /// Changes an interaction after it was added (the builders refine interactions in place).
-    pub fn update(&self, index: usize, change: impl FnOnce(&mut HttpInteraction)) {
-        if let Some(interaction) = lock(&self.state).interactions.get_mut(index) {
-            change(interaction);
-        }
-    }
-
-    /// Records a problem found while building interactions; [`verify`](Self::verify) reports it.
-    pub fn add_error(&self, error: String) {
-        lock(&self.state).errors.push(error);
     }
 
     /// The interactions, as they are now.
@@ -165,7 +159,7 @@ impl MockProvider {
 }
 
 /// Answers one request: the first interaction it matches, or a `500` explaining why none.
-fn answer(state: &Mutex<State>, arrival: Arrival) -> Reply {
+fn answer(state: &Mutex<State>, base_url: &str, arrival: Arrival) -> Reply {
     let mut state = lock(state);
     let Arrival { request, problem } = arrival;
     if let Some(problem) = problem {
@@ -176,7 +170,7 @@ fn answer(state: &Mutex<State>, arrival: Arrival) -> Reply {
     }
     let matched = state.interactions.iter().position(|i| match_request(&i.request, &request).is_empty());
     let reply = match matched.and_then(|index| state.interactions.get(index)) {
-        Some(interaction) => response_of(interaction),
+        Some(interaction) => response_of(interaction, base_url),
         None => {
             let closest = closest(&state.interactions, &request);
             let error = format!(
@@ -224,17 +218,17 @@ fn closest(interactions: &[HttpInteraction], request: &Request) -> Option<Closes
         })
 }
 
-fn response_of(interaction: &HttpInteraction) -> Reply {
-    let response = &interaction.response;
+/// The interaction's response, with its generators applied as the specification's consumer mode
+/// says (a `MockServerURL` points at this mock).
+fn response_of(interaction: &HttpInteraction, base_url: &str) -> Reply {
+    let response = crate::generate::mock_response(&interaction.response, &Context::for_mock_server(base_url));
     let mut headers = Vec::new();
-    let mut has_content_type = false;
     if let Some(declared) = &response.headers {
-        for (name, values) in declared {
-            has_content_type |= name.eq_ignore_ascii_case("content-type");
-            headers.push((name.clone(), values.join(", ")));
+        for (name, values) in declared.iter() {
+            headers.push((name.to_string(), values.join(", ")));
         }
     }
-    if !has_content_type {
+    if response.headers.as_ref().and_then(Headers::content_type).is_none() {
         if let Some(content_type) = response.body.content_type() {
             headers.push(("Content-Type".into(), content_type.to_string()));
         }

@@ -141,10 +141,9 @@ async fn answer(request: hyper::Request<Incoming>, handler: &Handler) -> hyper::
     let mut headers = Headers::new();
     for (name, value) in &parts.headers {
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        headers.entry(name.as_str().to_string()).or_default().push(value);
+        headers.append(name.as_str(), value);
     }
-    let content_type =
-        crate::model::http::find_header(Some(&headers), "content-type").and_then(|v| v.first()).cloned();
+    let content_type = headers.content_type().map(str::to_string);
     let request = Request {
         method: parts.method.as_str().to_ascii_uppercase(),
         path: parts.uri.path().to_string(),

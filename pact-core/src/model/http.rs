@@ -6,13 +6,11 @@ use serde_json::{Map, Value};
 
 use super::body::Body;
 use super::error::{Error, Result};
+use super::generators::Generators;
+use super::headers::Headers;
 use super::json::Node;
 use super::rules::MatchingRules;
 use super::SpecVersion;
-
-/// Header names to values. Names keep the case they were written with; matching compares them
-/// case-insensitively.
-pub type Headers = BTreeMap<String, Vec<String>>;
 
 /// Query parameter names to values, in the order they were given.
 pub type Query = BTreeMap<String, Vec<String>>;
@@ -40,8 +38,8 @@ pub struct Request {
     pub body: Body,
     /// Matching rules.
     pub matching_rules: MatchingRules,
-    /// Generators (by category), kept as written.
-    pub generators: Map<String, Value>,
+    /// Generators, by part.
+    pub generators: Generators,
 }
 
 /// An HTTP response as a pact describes it.
@@ -55,8 +53,8 @@ pub struct Response {
     pub body: Body,
     /// Matching rules.
     pub matching_rules: MatchingRules,
-    /// Generators (by category), kept as written.
-    pub generators: Map<String, Value>,
+    /// Generators, by part.
+    pub generators: Generators,
 }
 
 impl Default for Request {
@@ -68,7 +66,7 @@ impl Default for Request {
             headers: None,
             body: Body::Missing,
             matching_rules: MatchingRules::default(),
-            generators: Map::new(),
+            generators: Generators::default(),
         }
     }
 }
@@ -80,7 +78,7 @@ impl Default for Response {
             headers: None,
             body: Body::Missing,
             matching_rules: MatchingRules::default(),
-            generators: Map::new(),
+            generators: Generators::default(),
         }
     }
 }
@@ -93,13 +91,13 @@ impl Request {
 
     /// Adds a header value.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.get_or_insert_with(Headers::new).entry(name.into()).or_default().push(value.into());
+        self.headers.get_or_insert_with(Headers::new).append(name, value);
         self
     }
 
     /// The values of a header, looked up case-insensitively.
     pub fn header(&self, name: &str) -> Option<&[String]> {
-        find_header(self.headers.as_ref(), name)
+        self.headers.as_ref()?.get(name)
     }
 
     /// The `Content-Type`, from the headers or the body.
@@ -171,7 +169,7 @@ impl Response {
 
     /// The values of a header, looked up case-insensitively.
     pub fn header(&self, name: &str) -> Option<&[String]> {
-        find_header(self.headers.as_ref(), name)
+        self.headers.as_ref()?.get(name)
     }
 
     /// The `Content-Type`, from the headers or the body.
@@ -215,14 +213,13 @@ struct Parts {
     headers: Option<Headers>,
     body: Body,
     matching_rules: MatchingRules,
-    generators: Map<String, Value>,
+    generators: Generators,
 }
 
 impl Parts {
     fn read(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
         let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
-        let header_type =
-            find_header(headers.as_ref(), "content-type").and_then(|v| v.first()).map(String::as_str);
+        let header_type = headers.as_ref().and_then(Headers::content_type);
         let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
         Ok(Parts { headers, body, matching_rules: read_rules(node)?, generators: read_generators(node)? })
     }
@@ -240,10 +237,10 @@ pub(crate) fn read_rules(node: &Node<'_>) -> Result<MatchingRules> {
     }
 }
 
-pub(crate) fn read_generators(node: &Node<'_>) -> Result<Map<String, Value>> {
+pub(crate) fn read_generators(node: &Node<'_>) -> Result<Generators> {
     match node.get("generators") {
-        Some(g) => Ok(g.object()?.clone()),
-        None => Ok(Map::new()),
+        Some(g) => Generators::from_json(&g),
+        None => Ok(Generators::default()),
     }
 }
 
@@ -253,12 +250,12 @@ fn write_common(
     headers: Option<&Headers>,
     body: &Body,
     rules: &MatchingRules,
-    generators: &Map<String, Value>,
+    generators: &Generators,
 ) {
     if let Some(headers) = headers {
         out.insert("headers".into(), headers_to_json(headers, version));
     }
-    let header_type = find_header(headers, "content-type").and_then(|v| v.first()).map(String::as_str);
+    let header_type = headers.and_then(Headers::content_type);
     let body = if version >= SpecVersion::V4 { body.to_v4_json(header_type) } else { body.to_inline_json() };
     if let Some(body) = body {
         out.insert("body".into(), body);
@@ -268,19 +265,12 @@ fn write_common(
         out.insert("matchingRules".into(), rules);
     }
     if !generators.is_empty() && version >= SpecVersion::V3 {
-        out.insert("generators".into(), Value::Object(generators.clone()));
+        out.insert("generators".into(), generators.to_json());
     }
 }
 
-pub(crate) fn find_header<'a>(headers: Option<&'a Headers>, name: &str) -> Option<&'a [String]> {
-    headers?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_slice())
-}
-
 fn content_type<'a>(headers: Option<&'a Headers>, body: &'a Body) -> Option<&'a str> {
-    find_header(headers, "content-type")
-        .and_then(|v| v.first())
-        .map(String::as_str)
-        .or_else(|| body.content_type())
+    headers.and_then(Headers::content_type).or_else(|| body.content_type())
 }
 
 /// Whether `s` is an HTTP token (a method or a header name): letters, digits and
@@ -353,7 +343,11 @@ pub(crate) fn read_headers(node: &Node<'_>) -> Result<Headers> {
             }
             values.push(text);
         }
-        headers.insert(name.clone(), values);
+        // Names that differ only in case are one header.
+        match headers.get_mut(name) {
+            Some(existing) => existing.extend(values),
+            None => headers.set(name.clone(), values),
+        }
     }
     Ok(headers)
 }
@@ -376,7 +370,7 @@ pub(crate) fn headers_to_json(headers: &Headers, version: SpecVersion) -> Value 
                 } else {
                     Value::String(v.join(", "))
                 };
-                (k.clone(), value)
+                (k.to_string(), value)
             })
             .collect(),
     )

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::body::Body;
 use super::error::Result;
+use super::generators::Generators;
 use super::http::{read_generators, read_rules, Request, Response};
 use super::json::Node;
 use super::rules::MatchingRules;
@@ -86,8 +87,26 @@ pub struct MessageContents {
     pub metadata: Map<String, Value>,
     /// Matching rules (body rules apply to the contents).
     pub matching_rules: MatchingRules,
-    /// Generators, kept as written.
-    pub generators: Map<String, Value>,
+    /// Generators (body generators apply to the contents).
+    pub generators: Generators,
+}
+
+impl MessageContents {
+    /// The content type: the metadata's `contentType` (or `content-type`, in any case), else the
+    /// body's own.
+    pub fn content_type(&self) -> Option<&str> {
+        metadata_content_type(&self.metadata).or_else(|| self.contents.content_type())
+    }
+}
+
+/// Whether a metadata key names the content type: `contentType` or `content-type`, in any case.
+pub fn is_content_type_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("contentType") || key.eq_ignore_ascii_case("content-type")
+}
+
+/// The content type a message's metadata states.
+fn metadata_content_type(metadata: &Map<String, Value>) -> Option<&str> {
+    metadata.iter().find(|(k, _)| is_content_type_key(k)).and_then(|(_, v)| v.as_str())
 }
 
 /// An asynchronous message interaction (V3 `messages`, V4 `Asynchronous/Messages`).
@@ -338,14 +357,9 @@ fn read_message(node: &Node<'_>, version: SpecVersion) -> Result<MessageContents
         Some(m) => m.object()?.clone(),
         None => Map::new(),
     };
-    let content_type = metadata
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type"))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_string);
     let contents = Body::from_json(
         node.get("contents"),
-        content_type.as_deref(),
+        metadata_content_type(&metadata),
         version >= SpecVersion::V1_1 && matches!(node.value.get("contents"), Some(Value::Null)),
     )?;
     Ok(MessageContents {
@@ -357,11 +371,7 @@ fn read_message(node: &Node<'_>, version: SpecVersion) -> Result<MessageContents
 }
 
 fn write_message(out: &mut Map<String, Value>, message: &MessageContents, version: SpecVersion) {
-    let content_type = message
-        .metadata
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type"))
-        .and_then(|(_, v)| v.as_str());
+    let content_type = metadata_content_type(&message.metadata);
     let contents = if version >= SpecVersion::V4 {
         message.contents.to_v4_json(content_type)
     } else {
@@ -377,6 +387,6 @@ fn write_message(out: &mut Map<String, Value>, message: &MessageContents, versio
         out.insert("matchingRules".into(), message.matching_rules.to_v3_json(version >= SpecVersion::V4));
     }
     if !message.generators.is_empty() {
-        out.insert("generators".into(), Value::Object(message.generators.clone()));
+        out.insert("generators".into(), message.generators.to_json());
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! - an unknown specification version (read as V3, or V4 when an interaction has a `type`);
 //! - a duplicate JSON key (the last value is kept, as serde_json and pact-reference keep it);
-//! - an unknown generator type (the pact's example is sent instead);
+//! - an unknown generator type, or one whose attributes cannot be used (the pact's example is
+//!   sent instead);
 //! - a `ProviderState` expression with an unterminated `${` (the example is sent instead;
 //!   pact-reference fails to generate it and keeps the example too);
 //! - `min > max` on a matcher (no array can satisfy it) or a `RandomInt` generator.
@@ -16,6 +17,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::bounded::Parsed;
+use super::generators::{unterminated, Generator};
 use super::json::{push_key, Node};
 use super::pact::SpecVersion;
 
@@ -179,6 +181,11 @@ fn check_generator(node: &Node<'_>, out: &mut Vec<ReadWarning>) {
                 GENERATORS.join(", ")
             ),
         );
+    } else if let Generator::Unsupported { reason, .. } = Generator::from_json(node.value) {
+        warn(
+            out,
+            format!("a {kind} generator this engine cannot run ({reason}); the example is sent instead"),
+        );
     }
     if kind == "ProviderState" {
         if let Some(expression) = node.value.get("expression").and_then(Value::as_str) {
@@ -201,23 +208,6 @@ fn check_generator(node: &Node<'_>, out: &mut Vec<ReadWarning>) {
             }
         }
     }
-}
-
-/// The character position of the first `${` with no closing `}` after it.
-fn unterminated(expression: &str) -> Option<usize> {
-    let mut rest = expression;
-    let mut offset = 0;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) => {
-                offset += start + 2 + end + 1;
-                rest = &after[end + 1..];
-            }
-            None => return Some(expression[..offset + start].chars().count()),
-        }
-    }
-    None
 }
 
 /// Any matcher object under `matchingRules` with numeric `min` and `max` where `min > max`.
@@ -263,7 +253,7 @@ fn size(value: &Value) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::unterminated;
+    use super::super::generators::unterminated;
 
     #[test]
     fn unterminated_expressions_are_found() {

@@ -9,6 +9,8 @@
 mod body;
 mod bounded;
 mod error;
+mod generators;
+mod headers;
 pub(crate) mod http;
 mod interaction;
 pub(crate) mod json;
@@ -20,18 +22,20 @@ mod rules;
 
 pub use body::{Body, Content, ContentKind, Data};
 pub use error::{Error, Result};
+pub use generators::{DataType, Generator, GeneratorError, Generators, UuidFormat};
+pub use headers::{get_ignoring_case, Headers};
 #[cfg(feature = "verifier")]
 pub(crate) use http::unfold;
-pub use http::{decode, encode, parse_query_string, query_to_string, Headers, Query, Request, Response};
+pub use http::{decode, encode, parse_query_string, query_to_string, Query, Request, Response};
 pub use interaction::{
-    HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction, ProviderState,
-    SyncMessageInteraction,
+    is_content_type_key, HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction,
+    ProviderState, SyncMessageInteraction,
 };
 pub use lint::ReadWarning;
 #[cfg(feature = "verifier")]
 pub(crate) use pact::human_size;
 pub use pact::{Pact, ReadOptions, SpecVersion};
-pub use path::{PathExpr, PathToken, Segment};
+pub use path::{PathError, PathExpr, PathToken, Segment};
 pub use regex::{PactRegex, RegexError};
 pub use rules::{
     ArrayContainsVariant, EachRule, MatchingRule, MatchingRules, RuleList, RuleLogic, StatusCodeRule,

@@ -37,6 +37,16 @@ pub struct PathExpr {
     tokens: Vec<PathToken>,
 }
 
+/// Why a path expression cannot be read: the expression and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("path expression {source_text:?} {reason}")]
+pub struct PathError {
+    /// The expression as written.
+    pub source_text: String,
+    /// What is wrong, such as `must start with '$'`.
+    pub reason: String,
+}
+
 /// A segment of a concrete path inside a document, used while matching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment<'a> {
@@ -48,8 +58,9 @@ pub enum Segment<'a> {
 
 impl PathExpr {
     /// Parses a path expression. It must start at the root `$`.
-    pub fn parse(source: &str) -> Result<Self, String> {
-        let tokens = parse_tokens(source)?;
+    pub fn parse(source: &str) -> Result<Self, PathError> {
+        let tokens =
+            parse_tokens(source).map_err(|reason| PathError { source_text: source.to_string(), reason })?;
         Ok(PathExpr { source: source.to_string(), tokens })
     }
 
@@ -118,7 +129,7 @@ impl fmt::Display for PathExpr {
 fn parse_tokens(source: &str) -> Result<Vec<PathToken>, String> {
     let chars: Vec<char> = source.chars().collect();
     if chars.first() != Some(&'$') {
-        return Err(format!("path expression {source:?} must start with '$'"));
+        return Err("must start with '$'".to_string());
     }
     let mut tokens = vec![PathToken::Root];
     let mut i = 1;
@@ -132,7 +143,7 @@ fn parse_tokens(source: &str) -> Result<Vec<PathToken>, String> {
                 }
                 let name: String = chars[start..end].iter().collect();
                 if name.is_empty() {
-                    return Err(format!("path expression {source:?} has an empty name at character {start}"));
+                    return Err(format!("has an empty name at character {start}"));
                 }
                 tokens.push(if name == "*" { PathToken::Star } else { PathToken::Field(name) });
                 i = end;
@@ -158,17 +169,17 @@ fn parse_tokens(source: &str) -> Result<Vec<PathToken>, String> {
                         end += 1;
                     }
                     if chars.get(end + 1) != Some(&']') {
-                        return Err(format!(
-                            "path expression {source:?} has an unterminated ['...'] at character {i}"
-                        ));
+                        return Err(format!("has an unterminated ['...'] at character {i}"));
                     }
                     tokens.push(PathToken::Field(name));
                     i = end + 2;
                 } else {
                     let start = i + 1;
-                    let end = chars[start..].iter().position(|&c| c == ']').map(|p| p + start).ok_or_else(
-                        || format!("path expression {source:?} has an unterminated [ at character {i}"),
-                    )?;
+                    let end = chars[start..]
+                        .iter()
+                        .position(|&c| c == ']')
+                        .map(|p| p + start)
+                        .ok_or_else(|| format!("has an unterminated [ at character {i}"))?;
                     let inner: String = chars[start..end].iter().collect();
                     let inner = inner.trim();
                     if inner == "*" {
@@ -176,18 +187,12 @@ fn parse_tokens(source: &str) -> Result<Vec<PathToken>, String> {
                     } else if let Ok(n) = inner.parse::<usize>() {
                         tokens.push(PathToken::Index(n));
                     } else {
-                        return Err(format!(
-                            "path expression {source:?} has [{inner}] where an index, * or a quoted name belongs"
-                        ));
+                        return Err(format!("has [{inner}] where an index, * or a quoted name belongs"));
                     }
                     i = end + 1;
                 }
             }
-            other => {
-                return Err(format!(
-                    "path expression {source:?} has {other:?} at character {i} where '.' or '[' belongs"
-                ))
-            }
+            other => return Err(format!("has {other:?} at character {i} where '.' or '[' belongs")),
         }
     }
     Ok(tokens)

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::error::Result;
+use super::generators::{read_body_generators, Generator};
 use super::json::Node;
-use super::path::PathExpr;
+use super::path::{PathError, PathExpr};
 use super::regex::PactRegex;
 
 /// One matching rule, named as in the Pact specification (the `match` attribute).
@@ -82,8 +83,8 @@ pub struct ArrayContainsVariant {
     pub index: usize,
     /// Rules applying inside the item, keyed by path expressions relative to it.
     pub rules: BTreeMap<PathExpr, RuleList>,
-    /// Generators of the variant, kept as written.
-    pub generators: Map<String, Value>,
+    /// Generators of the variant, by path expression relative to it.
+    pub generators: BTreeMap<PathExpr, Generator>,
 }
 
 /// The rules of an `eachKey` or `eachValue` matcher.
@@ -213,7 +214,7 @@ impl MatchingRules {
     }
 
     /// Adds `rule` to the body rules at `path` (a path expression such as `$.items[*].id`).
-    pub fn add_body(&mut self, path: &str, rule: MatchingRule) -> std::result::Result<(), String> {
+    pub fn add_body(&mut self, path: &str, rule: MatchingRule) -> std::result::Result<(), PathError> {
         let path = PathExpr::parse(path)?;
         self.body.entry(path).or_default().rules.push(rule);
         Ok(())
@@ -539,8 +540,8 @@ impl MatchingRule {
                         None => BTreeMap::new(),
                     };
                     let generators = match variant.get("generators") {
-                        Some(g) => g.object()?.clone(),
-                        None => Map::new(),
+                        Some(g) => read_body_generators(&g)?,
+                        None => BTreeMap::new(),
                     };
                     out.push(ArrayContainsVariant { index, rules, generators });
                 }
@@ -627,7 +628,9 @@ impl MatchingRule {
                 "variants": variants.iter().map(|v| {
                     let mut obj = json!({"index": v.index, "rules": path_rules_to_json(&v.rules)});
                     if !v.generators.is_empty() {
-                        obj["generators"] = Value::Object(v.generators.clone());
+                        obj["generators"] = Value::Object(
+                            v.generators.iter().map(|(k, g)| (k.as_str().to_string(), g.to_json())).collect(),
+                        );
                     }
                     obj
                 }).collect::<Vec<_>>(),

@@ -2,6 +2,7 @@
 //! `Content-Length` first, then counting while streaming), the one retry a closed keep-alive
 //! connection deserves, and one-line descriptions of reqwest errors.
 
+use super::CallError;
 use crate::model::human_size;
 
 /// Reads a response body, refusing it as soon as it is known to be over `cap` bytes: from its
@@ -12,15 +13,22 @@ pub(crate) async fn read_capped(
     cap: u64,
     what: &str,
     flag: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, CallError> {
     let too_big = |size: String| {
-        format!("{what} has a body of {size}, more than the {} allowed ({flag})", human_size(cap as usize))
+        CallError::TooLarge(format!(
+            "{what} has a body of {size}, more than the {} allowed ({flag})",
+            human_size(cap as usize)
+        ))
     };
     if let Some(length) = response.content_length().filter(|&l| l > cap) {
         return Err(too_big(format!("{} (its Content-Length)", human_size(length as usize))));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| format!("{what}: {}", describe_reqwest(&e)))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| CallError::Transport(format!("{what}: {}", describe_reqwest(&e))))?
+    {
         if (body.len() + chunk.len()) as u64 > cap {
             return Err(too_big(format!("more than {} (the rest was not read)", human_size(cap as usize))));
         }

@@ -30,7 +30,7 @@
 //! ```
 
 mod fetch;
-mod generators;
+mod message;
 mod report;
 mod source;
 mod states;
@@ -43,6 +43,7 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 use serde_json::{Map, Value};
 
+pub use message::{HttpMessages, MessageSource, RegistryMessages};
 pub use report::{InteractionResult, Outcome, PactReport, VerificationReport};
 pub use source::PactSource;
 pub use states::{HttpStates, RegistryStates, StateSetup};
@@ -51,7 +52,7 @@ pub use target::ServiceTarget;
 pub use target::{BoxFuture, HttpTarget, Target, DEFAULT_MAX_RESPONSE_BYTES};
 
 use crate::matching::match_response;
-use crate::model::{Interaction, Pact, ReadOptions};
+use crate::model::{Interaction, InteractionMeta, Pact, ReadOptions};
 use crate::provider::Action;
 use source::Loaded;
 
@@ -86,6 +87,22 @@ pub enum VerifyError {
         /// The states that have handlers.
         known: Vec<String>,
     },
+    /// The pre-flight check found messages without a producer.
+    #[error("{} message(s) in the pacts have no producer, so nothing was verified:\n{}\n{}",
+        missing.len(),
+        missing.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n"),
+        match known {
+            Some(known) if known.is_empty() => "registered messages: (none)".to_string(),
+            Some(known) => format!("registered messages: {}", known.join(", ")),
+            None => "no message producers or endpoint are configured: give a message URL \
+                     (`pact verify --message-url`) or in-process producers (`Verifier::message_producers`)".to_string(),
+        })]
+    MissingProducers {
+        /// Each message without a producer, with the pact that expects it.
+        missing: Vec<String>,
+        /// The messages that have producers, or `None` when no producers are configured.
+        known: Option<Vec<String>>,
+    },
     /// There was nothing to verify.
     #[error("no pacts to verify{0}")]
     NothingToVerify(String),
@@ -93,6 +110,43 @@ pub enum VerifyError {
     /// must not pass.
     #[error("nothing to verify: {0}")]
     NothingVerifiable(String),
+}
+
+/// Why a call the verifier made (a request to the provider, or a provider-state change) gave no
+/// answer to compare. Each message names the URL or state and the cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// A URL (the provider's base URL, a state-change URL, or where a request would go) cannot be
+    /// used.
+    #[error("{0}")]
+    Url(String),
+    /// The HTTP client could not be built (for example from the HTTPS options).
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+    /// The request cannot be sent as the pact writes it.
+    #[error("{0}")]
+    Request(String),
+    /// The call failed: no connection, a redirect away from the provider, a body that could not
+    /// be read.
+    #[error("{0}")]
+    Transport(String),
+    /// An answer was larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A state-change call answered with an error status.
+    #[error("{0}")]
+    Status(String),
+    /// An in-process provider-state handler failed.
+    #[error(transparent)]
+    State(#[from] crate::provider::StateError),
+    /// The call took longer than the request timeout.
+    #[error("{0}")]
+    Timeout(String),
+    /// A message producer (in-process or at the message endpoint) failed or answered something
+    /// that is not a message.
+    #[error("{0}")]
+    Producer(String),
 }
 
 /// Which interactions to verify.
@@ -136,9 +190,21 @@ enum TargetSpec {
     Ready(Arc<dyn Target>),
 }
 
+/// Where message interactions get their messages; built when the verification runs.
+enum MessagesSpec {
+    /// From the provider: its message URL when given, else (as the official verifier does) its
+    /// base URL; none for an in-process target.
+    Provider,
+    /// From this message endpoint.
+    Url(String),
+    /// From this source.
+    Ready(Arc<dyn MessageSource>),
+}
+
 /// Verifies pacts against a provider. Build it, then `verify().await` once.
 pub struct Verifier {
     target: TargetSpec,
+    messages: MessagesSpec,
     states: Option<Arc<dyn StateSetup>>,
     sources: Vec<PactSource>,
     filter: Filter,
@@ -193,6 +259,7 @@ impl Verifier {
         let client = reqwest::Client::builder().no_proxy().build().unwrap_or_default();
         Verifier {
             target,
+            messages: MessagesSpec::Provider,
             states: None,
             sources: Vec::new(),
             filter: Filter::default(),
@@ -235,12 +302,51 @@ impl Verifier {
         Ok(match &self.target {
             TargetSpec::Http(base) => Arc::new(
                 HttpTarget::with_options(base, self.follow_redirects, self.max_response_bytes, &self.tls)
-                    .map_err(VerifyError::Config)?,
+                    .map_err(|e| VerifyError::Config(e.to_string()))?,
             ),
             #[cfg(feature = "axum")]
             TargetSpec::Service(build) => build(self.max_response_bytes),
             TargetSpec::Ready(target) => target.clone(),
         })
+    }
+
+    /// Asks this message endpoint for the messages of message interactions, with the protocol of
+    /// the official verifiers (see [`crate::message`]). Without it, a provider verified over
+    /// HTTP is asked at its base URL, as pact_verifier_cli does.
+    pub fn message_url(mut self, url: &str) -> Result<Self, VerifyError> {
+        url::parse_base_url(url)
+            .map_err(|e| VerifyError::Config(e.replace("provider base URL", "message URL")))?;
+        self.messages = MessagesSpec::Url(url.to_string());
+        Ok(self)
+    }
+
+    /// Produces the messages of message interactions in-process, with the producers registered
+    /// with `#[message_provider]` for `app`'s type (and those that take no application state).
+    /// A pre-flight check lists the messages in the pacts that have no producer.
+    pub fn message_producers<S: Send + Sync + 'static>(mut self, app: S) -> Self {
+        self.messages = MessagesSpec::Ready(Arc::new(RegistryMessages::registered(app)));
+        self
+    }
+
+    /// Produces the messages of message interactions with any [`MessageSource`].
+    pub fn messages(mut self, source: Arc<dyn MessageSource>) -> Self {
+        self.messages = MessagesSpec::Ready(source);
+        self
+    }
+
+    fn build_messages(&self) -> Result<Option<Arc<dyn MessageSource>>, VerifyError> {
+        let endpoint = |url: &str| -> Result<Option<Arc<dyn MessageSource>>, VerifyError> {
+            let target =
+                HttpTarget::with_options(url, self.follow_redirects, self.max_response_bytes, &self.tls)
+                    .map_err(|e| VerifyError::Config(e.to_string()))?;
+            Ok(Some(Arc::new(HttpMessages::new(Arc::new(target), self.headers.clone()))))
+        };
+        match (&self.messages, &self.target) {
+            (MessagesSpec::Ready(source), _) => Ok(Some(source.clone())),
+            (MessagesSpec::Url(url), _) => endpoint(url),
+            (MessagesSpec::Provider, TargetSpec::Http(base)) => endpoint(base),
+            (MessagesSpec::Provider, _) => Ok(None),
+        }
     }
 
     /// Adds a pact source.
@@ -259,7 +365,8 @@ impl Verifier {
     /// The URL is checked here, or every interaction would fail its state setup with the same
     /// error.
     pub fn state_url_with_teardown(mut self, url: &str, teardown: bool) -> Result<Self, VerifyError> {
-        let states = HttpStates::with_tls(url, teardown, &self.tls).map_err(VerifyError::Config)?;
+        let states =
+            HttpStates::with_tls(url, teardown, &self.tls).map_err(|e| VerifyError::Config(e.to_string()))?;
         self.states = Some(Arc::new(states));
         Ok(self)
     }
@@ -335,18 +442,15 @@ impl Verifier {
 
     /// Runs the verification.
     ///
-    /// A run that would verify nothing is an error: pacts with no interactions, or whose
-    /// selected interactions are all messages (which are not verified over HTTP yet).
+    /// A run that would verify nothing is an error: pacts with no interactions, or filters that
+    /// select none. HTTP interactions go to the target; message interactions to the message
+    /// source (see [`message_url`](Self::message_url) and
+    /// [`message_producers`](Self::message_producers)), and a run with messages that no source
+    /// can produce stops before anything is sent ([`VerifyError::MissingProducers`]).
     pub async fn verify(&self) -> Result<VerificationReport, VerifyError> {
         let pacts = self.load_checked().await?;
         self.preflight(&pacts)?;
         let selected = |p: &Pact| p.interactions.iter().filter(|i| self.filter.keeps(i)).count();
-        let verifiable = |p: &Pact| {
-            p.interactions
-                .iter()
-                .filter(|i| self.filter.keeps(i) && matches!(i, Interaction::Http(_)))
-                .count()
-        };
         let total: usize = pacts.iter().map(|l| selected(&l.pact)).sum();
         let filtered =
             self.filter.description.is_some() || self.filter.state.is_some() || self.filter.no_state;
@@ -359,17 +463,19 @@ impl Verifier {
                 pairs.join(", ")
             )));
         }
-        if pacts.iter().all(|l| verifiable(&l.pact) == 0) {
+        if pacts.iter().all(|l| selected(&l.pact) == 0) {
             let why: Vec<String> = pacts.iter().map(|l| why_nothing(l, selected(&l.pact))).collect();
             return Err(VerifyError::NothingVerifiable(why.join("; ")));
         }
+        let messages = self.build_messages()?;
+        self.preflight_messages(&pacts, messages.as_deref())?;
         let target = self.build_target()?;
         let mut report = VerificationReport { target: target.describe(), pacts: Vec::new() };
         let mut done = 0;
         for loaded in &pacts {
             let pact = &loaded.pact;
             let mut warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
-            if verifiable(pact) == 0 {
+            if selected(pact) == 0 {
                 warnings.push(why_nothing(loaded, selected(pact)));
             }
             let mut pact_report = PactReport {
@@ -380,9 +486,15 @@ impl Verifier {
                 interactions: Vec::new(),
             };
             for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
-                pact_report
-                    .interactions
-                    .push(self.verify_interaction(target.as_ref(), &pact.consumer, interaction).await);
+                pact_report.interactions.push(
+                    self.verify_interaction(
+                        target.as_ref(),
+                        messages.as_deref(),
+                        &pact.consumer,
+                        interaction,
+                    )
+                    .await,
+                );
                 done += 1;
                 if let Some(progress) = &self.progress {
                     progress(done, total);
@@ -423,9 +535,52 @@ impl Verifier {
         })
     }
 
+    /// Every message the selected interactions expect must have a producer: when the producers
+    /// are known in advance, or when there is no message source at all.
+    fn preflight_messages(
+        &self,
+        pacts: &[Loaded],
+        source: Option<&dyn MessageSource>,
+    ) -> Result<(), VerifyError> {
+        let known = match source {
+            Some(source) => match source.known_messages() {
+                Some(known) => Some(known),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let mut missing: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for Loaded { pact, origin, .. } in pacts {
+            for interaction in pact.interactions.iter().filter(|i| self.filter.keeps(i)) {
+                if matches!(interaction, Interaction::Http(_)) {
+                    continue;
+                }
+                let description = interaction.description();
+                if known.as_ref().is_none_or(|k| !k.iter().any(|d| d == description)) {
+                    missing.entry(description.to_string()).or_default().push(format!(
+                        "{} ({}, {origin})",
+                        pact.consumer,
+                        interaction.type_name()
+                    ));
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(VerifyError::MissingProducers {
+            missing: missing
+                .into_iter()
+                .map(|(description, users)| format!("{description:?} (expected by {})", users.join(", ")))
+                .collect(),
+            known,
+        })
+    }
+
     async fn verify_interaction(
         &self,
         target: &dyn Target,
+        messages: Option<&dyn MessageSource>,
         consumer: &str,
         interaction: &Interaction,
     ) -> InteractionResult {
@@ -433,11 +588,26 @@ impl Verifier {
         let meta = interaction.meta();
         let states: Vec<String> = meta.provider_states.iter().map(|s| s.name.clone()).collect();
         let outcome = match interaction {
-            Interaction::Http(http) => self.verify_http(target, consumer, http).await,
-            _ => Outcome::Skipped(format!(
-                "{} interactions are verified by message handlers, not over HTTP",
-                interaction.type_name()
-            )),
+            Interaction::Http(http) => {
+                self.with_states(consumer, meta, |context| self.exchange_http(target, http, context)).await
+            }
+            _ => match (message::call_for(interaction), messages) {
+                (Some(call), Some(source)) => {
+                    let exchange = |_| async move {
+                        let what = || {
+                            format!("producing the message {:?} ({})", call.description, source.describe())
+                        };
+                        let produce = async { source.produce(&call).await.map_err(CallError::Producer) };
+                        match self.within(produce, what).await {
+                            Ok(actual) => message::compare(interaction, &actual),
+                            Err(e) => Outcome::Error(e.to_string()),
+                        }
+                    };
+                    self.with_states(consumer, meta, exchange).await
+                }
+                // The pre-flight check stops a run with messages and no source before this.
+                _ => Outcome::Error(format!("no producer for the {} interaction", interaction.type_name())),
+            },
         };
         InteractionResult {
             description: meta.description.clone(),
@@ -451,31 +621,32 @@ impl Verifier {
     /// Runs a call under the request timeout.
     async fn within<T>(
         &self,
-        call: impl std::future::Future<Output = Result<T, String>>,
+        call: impl std::future::Future<Output = Result<T, CallError>>,
         what: impl FnOnce() -> String,
-    ) -> Result<T, String> {
+    ) -> Result<T, CallError> {
         match tokio::time::timeout(self.timeout, call).await {
             Ok(result) => result,
-            Err(_) => Err(format!(
+            Err(_) => Err(CallError::Timeout(format!(
                 "{} timed out after {} ms (raise --request-timeout if the provider is slow)",
                 what(),
                 self.timeout.as_millis()
-            )),
+            ))),
         }
     }
 
-    async fn verify_http(
-        &self,
-        target: &dyn Target,
-        consumer: &str,
-        interaction: &crate::model::HttpInteraction,
-    ) -> Outcome {
+    /// Sets the interaction's states up, runs `exchange` with the values to inject (the states'
+    /// params and what their setups returned), then tears the states down in reverse order.
+    async fn with_states<F, Fut>(&self, consumer: &str, meta: &InteractionMeta, exchange: F) -> Outcome
+    where
+        F: FnOnce(Map<String, Value>) -> Fut,
+        Fut: std::future::Future<Output = Outcome>,
+    {
         // 1. States, collecting injected values over the params.
         let mut context: Map<String, Value> = Map::new();
         let mut set_up = Vec::new();
         let mut outcome = None;
         if let Some(states) = &self.states {
-            for state in &interaction.meta.provider_states {
+            for state in &meta.provider_states {
                 context.extend(state.params.clone());
                 match self
                     .within(states.call(consumer, state, Action::Setup), || {
@@ -497,34 +668,14 @@ impl Verifier {
                 }
             }
         } else {
-            for state in &interaction.meta.provider_states {
+            for state in &meta.provider_states {
                 context.extend(state.params.clone());
             }
         }
-        // 2-4. Request, response, comparison.
+        // 2-4. The exchange and the comparison.
         let outcome = match outcome {
             Some(error) => error,
-            None => {
-                let mut request = generators::generate_request(&interaction.request, &context);
-                for (name, value) in &self.headers {
-                    let headers = request.to_mut().headers.get_or_insert_with(Default::default);
-                    headers.retain(|k, _| !k.eq_ignore_ascii_case(name));
-                    headers.insert(name.clone(), vec![value.clone()]);
-                }
-                let what = || format!("{} {}{}", request.method, target.describe(), request.path);
-                match self.within(target.send(&request), what).await {
-                    Ok(actual) => {
-                        let expected = generators::generate_response(&interaction.response, &context);
-                        let mismatches = match_response(&expected, &actual);
-                        if mismatches.is_empty() {
-                            Outcome::Passed
-                        } else {
-                            Outcome::Failed(mismatches)
-                        }
-                    }
-                    Err(e) => Outcome::Error(e),
-                }
-            }
+            None => exchange(context).await,
         };
         // 5. Teardown, in reverse order.
         if let Some(states) = self.states.as_ref().filter(|s| s.wants_teardown()) {
@@ -543,6 +694,34 @@ impl Verifier {
         }
         outcome
     }
+
+    /// Sends an HTTP interaction's request and compares the response.
+    async fn exchange_http(
+        &self,
+        target: &dyn Target,
+        interaction: &crate::model::HttpInteraction,
+        context: Map<String, Value>,
+    ) -> Outcome {
+        let context = crate::generate::Context::with_values(context);
+        let mut request = crate::generate::request(&interaction.request, &context);
+        for (name, value) in &self.headers {
+            let headers = request.to_mut().headers.get_or_insert_with(Default::default);
+            headers.set(name.clone(), vec![value.clone()]);
+        }
+        let what = || format!("{} {}{}", request.method, target.describe(), request.path);
+        match self.within(target.send(&request), what).await {
+            Ok(actual) => {
+                let expected = crate::generate::expected_response(&interaction.response, &context);
+                let mismatches = match_response(&expected, &actual);
+                if mismatches.is_empty() {
+                    Outcome::Passed
+                } else {
+                    Outcome::Failed(mismatches)
+                }
+            }
+            Err(e) => Outcome::Error(e.to_string()),
+        }
+    }
 }
 
 /// Why a pact gives nothing to verify, in a few words.
@@ -553,13 +732,6 @@ fn why_nothing(loaded: &Loaded, selected: usize) -> String {
     } else if selected == 0 {
         format!("no interaction of the pact {} matched the filters", loaded.origin)
     } else {
-        let mut kinds: Vec<&str> = pact.interactions.iter().map(Interaction::type_name).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        format!(
-            "the {selected} interaction(s) of the pact {} are {}, which are not verified over HTTP yet",
-            loaded.origin,
-            kinds.join(" and ")
-        )
+        format!("the pact {} has {selected} interaction(s) to verify", loaded.origin)
     }
 }

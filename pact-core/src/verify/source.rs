@@ -98,7 +98,7 @@ impl PactSource {
                 let bytes =
                     read_capped(response, options.max_file_bytes, "the pact", "the limit of a pact file")
                         .await
-                        .map_err(fail)?;
+                        .map_err(|e| fail(e.to_string()))?;
                 let (pact, warnings) = Pact::from_slice_checked(&bytes, options)
                     .map_err(|e| VerifyError::Pact(e.in_file(url)))?;
                 Ok(vec![Loaded { origin: url.clone(), pact, warnings }])

@@ -6,6 +6,7 @@ use crate::provider::{Action, Injected, StateCall, StateRegistry};
 
 use super::fetch::{describe_reqwest, read_capped};
 use super::target::BoxFuture;
+use super::CallError;
 
 /// The largest answer a state-change call may give: it is a JSON object of values to inject.
 const MAX_STATE_ANSWER_BYTES: u64 = 4 << 20;
@@ -18,7 +19,7 @@ pub trait StateSetup: Send + Sync {
         consumer: &'a str,
         state: &'a ProviderState,
         action: Action,
-    ) -> BoxFuture<'a, Result<Injected, String>>;
+    ) -> BoxFuture<'a, Result<Injected, CallError>>;
 
     /// The states this setup handles, when it knows them in advance (in-process handlers do;
     /// a URL does not). The verifier checks every state of the pacts against it before sending
@@ -48,16 +49,16 @@ impl HttpStates {
     /// Calls `url` for setups, and for teardowns when `teardown` is set. (Providers written for
     /// the Ruby verifier know no teardown and would take one for a setup, so it is off by
     /// default on the command line.)
-    pub fn new(url: &str, teardown: bool) -> Result<Self, String> {
+    pub fn new(url: &str, teardown: bool) -> Result<Self, CallError> {
         Self::with_tls(url, teardown, &crate::tls::TlsOptions::default())
     }
 
     /// As [`new`](Self::new), with these HTTPS options.
-    pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
-        let url = super::url::parse_http_url(url, "the state-change URL")?;
+    pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, CallError> {
+        let url = super::url::parse_http_url(url, "the state-change URL").map_err(CallError::Url)?;
         let client = tls
             .build_client(|b| b.tcp_nodelay(true).redirect(reqwest::redirect::Policy::none()))
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| CallError::Client(e.to_string()))?;
         Ok(HttpStates { url, client, teardown, as_query: false })
     }
 
@@ -76,10 +77,12 @@ impl StateSetup for HttpStates {
         consumer: &'a str,
         state: &'a ProviderState,
         action: Action,
-    ) -> BoxFuture<'a, Result<Injected, String>> {
+    ) -> BoxFuture<'a, Result<Injected, CallError>> {
         Box::pin(async move {
             let body = StateCall::body(&state.name, &state.params, action, consumer);
-            let fail = |e: reqwest::Error| format!("POST {} failed: {}", self.url, describe_reqwest(&e));
+            let fail = |e: reqwest::Error| {
+                CallError::Transport(format!("POST {} failed: {}", self.url, describe_reqwest(&e)))
+            };
             let request = if self.as_query {
                 let mut url = self.url.clone();
                 {
@@ -109,7 +112,7 @@ impl StateSetup for HttpStates {
             if !status.is_success() {
                 let text = String::from_utf8_lossy(&bytes);
                 let text: String = text.chars().take(300).collect();
-                return Err(format!("POST {} answered {status}: {text}", self.url));
+                return Err(CallError::Status(format!("POST {} answered {status}: {text}", self.url)));
             }
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(Injected::new());
@@ -151,10 +154,8 @@ impl<S: Send + Sync + 'static> StateSetup for RegistryStates<S> {
         _consumer: &'a str,
         state: &'a ProviderState,
         action: Action,
-    ) -> BoxFuture<'a, Result<Injected, String>> {
-        Box::pin(async move {
-            self.registry.run(&self.app, &state.name, &state.params, action).await.map_err(|e| e.to_string())
-        })
+    ) -> BoxFuture<'a, Result<Injected, CallError>> {
+        Box::pin(async move { Ok(self.registry.run(&self.app, &state.name, &state.params, action).await?) })
     }
 
     fn known_states(&self) -> Option<Vec<String>> {

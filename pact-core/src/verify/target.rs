@@ -7,6 +7,7 @@ use std::pin::Pin;
 use crate::model::{unfold, Body, Headers, Request, Response};
 
 use super::fetch::{describe_reqwest, is_idempotent, is_stale_connection, read_capped};
+use super::CallError;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -14,7 +15,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Something that answers requests.
 pub trait Target: Send + Sync {
     /// Sends a request and returns the response, or why none came.
-    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, String>>;
+    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, CallError>>;
     /// What the target is, for reports (`http://127.0.0.1:5001`, `in-process service`).
     fn describe(&self) -> String;
 }
@@ -40,12 +41,12 @@ pub struct HttpTarget {
 impl HttpTarget {
     /// A provider at `base_url`, following no redirects, with 64 MiB response bodies at most.
     /// The verifier enforces its own timeout around each call.
-    pub fn new(base_url: &str) -> Result<Self, String> {
+    pub fn new(base_url: &str) -> Result<Self, CallError> {
         Self::with_options(base_url, false, DEFAULT_MAX_RESPONSE_BYTES, &crate::tls::TlsOptions::default())
     }
 
     /// A provider at `base_url`, with these HTTPS options (extra CAs, no verification).
-    pub fn with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, String> {
+    pub fn with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, CallError> {
         Self::with_options(base_url, false, DEFAULT_MAX_RESPONSE_BYTES, tls)
     }
 
@@ -57,8 +58,8 @@ impl HttpTarget {
         follow_redirects: bool,
         max_response_bytes: u64,
         tls: &crate::tls::TlsOptions,
-    ) -> Result<Self, String> {
-        let base = super::url::parse_base_url(base_url)?;
+    ) -> Result<Self, CallError> {
+        let base = super::url::parse_base_url(base_url).map_err(CallError::Url)?;
         let policy = if follow_redirects {
             reqwest::redirect::Policy::custom(|attempt| {
                 let Some(first) = attempt.previous().first() else { return attempt.stop() };
@@ -80,13 +81,13 @@ impl HttpTarget {
         };
         let client = tls
             .build_client(|b| b.tcp_nodelay(true).pool_max_idle_per_host(8).redirect(policy))
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| CallError::Client(e.to_string()))?;
         Ok(HttpTarget { base, client, max_response_bytes })
     }
 
     /// The URL a request goes to, or why it cannot be sent as written.
-    pub fn url_of(&self, request: &Request) -> Result<reqwest::Url, String> {
-        super::url::request_url(&self.base, request)
+    pub fn url_of(&self, request: &Request) -> Result<reqwest::Url, CallError> {
+        super::url::request_url(&self.base, request).map_err(CallError::Url)
     }
 
     fn build(
@@ -97,9 +98,9 @@ impl HttpTarget {
     ) -> reqwest::RequestBuilder {
         let mut builder = self.client.request(method.clone(), url.clone());
         if let Some(headers) = &request.headers {
-            for (name, values) in headers {
+            for (name, values) in headers.iter() {
                 let joined = values.iter().map(|v| unfold(v)).collect::<Vec<_>>().join(", ");
-                builder = builder.header(name.as_str(), joined);
+                builder = builder.header(name, joined);
             }
         }
         let bytes = request.body.to_bytes();
@@ -111,12 +112,14 @@ impl HttpTarget {
 }
 
 impl Target for HttpTarget {
-    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, String>> {
+    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, CallError>> {
         Box::pin(async move {
             let url = self.url_of(request)?;
             let method = reqwest::Method::from_bytes(request.method.as_bytes())
-                .map_err(|_| format!("{:?} is not an HTTP method", request.method))?;
-            let fail = |e: reqwest::Error| format!("{method} {url} failed: {}", describe_reqwest(&e));
+                .map_err(|_| CallError::Request(format!("{:?} is not an HTTP method", request.method)))?;
+            let fail = |e: reqwest::Error| {
+                CallError::Transport(format!("{method} {url} failed: {}", describe_reqwest(&e)))
+            };
             let response = match self.build(request, &url, &method).send().await {
                 Ok(response) => response,
                 Err(e) if is_idempotent(&method) && is_stale_connection(&e) => {
@@ -144,17 +147,13 @@ impl Target for HttpTarget {
 fn headers_of(map: &reqwest::header::HeaderMap) -> Headers {
     let mut headers = Headers::new();
     for (name, value) in map {
-        headers
-            .entry(name.as_str().to_string())
-            .or_default()
-            .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+        headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()).into_owned());
     }
     headers
 }
 
 pub(crate) fn to_response(status: u16, headers: Headers, bytes: &[u8]) -> Response {
-    let content_type =
-        crate::model::http::find_header(Some(&headers), "content-type").and_then(|v| v.first()).cloned();
+    let content_type = headers.content_type().map(str::to_string);
     Response {
         status,
         body: Body::from_bytes(bytes, content_type.as_deref()),
@@ -197,36 +196,37 @@ where
     B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, String>> {
+    fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response, CallError>> {
         use tower::ServiceExt as _;
         Box::pin(async move {
             let uri = super::url::request_target(request);
             let mut builder = axum::http::Request::builder().method(request.method.as_str()).uri(&uri);
             if let Some(headers) = &request.headers {
-                for (name, values) in headers {
+                for (name, values) in headers.iter() {
                     let joined = values.iter().map(|v| unfold(v)).collect::<Vec<_>>().join(", ");
-                    builder = builder.header(name.as_str(), joined);
+                    builder = builder.header(name, joined);
                 }
             }
-            let http_request = builder
-                .body(axum::body::Body::from(request.body.to_bytes()))
-                .map_err(|e| format!("cannot build the request {} {uri}: {e}", request.method))?;
+            let http_request =
+                builder.body(axum::body::Body::from(request.body.to_bytes())).map_err(|e| {
+                    CallError::Request(format!("cannot build the request {} {uri}: {e}", request.method))
+                })?;
             let response = self
                 .service
                 .clone()
                 .oneshot(http_request)
                 .await
-                .map_err(|e| format!("{} {uri} failed: {e}", request.method))?;
+                .map_err(|e| CallError::Transport(format!("{} {uri} failed: {e}", request.method)))?;
             let status = response.status().as_u16();
             let headers = headers_of(response.headers());
             let body = axum::body::Body::new(response.into_body());
             let cap = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
             let bytes = axum::body::to_bytes(body, cap).await.map_err(|e| {
-                format!(
+                CallError::TooLarge(format!(
                     "the response to {} {uri}: {e} (at most {} is read; raise it with max_response_bytes)",
                     request.method,
                     crate::model::human_size(cap)
-                )
+                ))
             })?;
             Ok(to_response(status, headers, &bytes))
         })

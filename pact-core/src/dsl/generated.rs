@@ -1,0 +1,294 @@
+//! Matchers that combine others (`any_of!`, `nullable!`, `values!`), and values a generator
+//! makes up when the interaction is replayed (`uuid!`, `random_int!`, `from_provider_state!` ...).
+//!
+//! A generated value has an example (what the pact file and the consumer test see) and a rule
+//! that every generated value satisfies, so the mock provider's answers and the verifier's requests
+//! still match the contract. The mock provider runs the generators of responses; the verifier
+//! runs those of requests (and `ProviderState` with the state's values).
+//!
+//! ```
+//! use pact_core::prelude::*;
+//!
+//! let body = json_pattern!({
+//!     "id": uuid!(),
+//!     "count": random_int!(1, 9),
+//!     "nickname": nullable!(like!("Al")),
+//! });
+//! let compiled = body.compile().unwrap();
+//! assert_eq!(compiled.generators.len(), 2);
+//! assert_eq!(body.example()["count"], 1);
+//! ```
+
+use serde_json::Value;
+
+use super::{Pattern, Scalar, TextValue};
+use crate::model::{DataType, Generator, GeneratorError, MatchingRule, PactRegex};
+
+/// The example of `uuid!()`.
+pub const UUID_EXAMPLE: &str = "e2490de5-5bd3-43d5-b7c4-526e33f71304";
+/// The regular expression `uuid!` writes (lower or upper case hexadecimal, hyphenated).
+pub const UUID_REGEX: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+impl Pattern {
+    /// A value matched by any one of `alternatives` (a `combine: OR` rule list); the example is the
+    /// first alternative's (`any_of!`).
+    pub fn any_of(alternatives: Vec<Pattern>) -> Self {
+        Pattern::AnyOf(alternatives)
+    }
+
+    /// `matcher`, or `null` (`nullable!`): the same as `any_of!(matcher, null!())`.
+    pub fn nullable(matcher: Pattern) -> Self {
+        Pattern::AnyOf(vec![matcher, Pattern::null()])
+    }
+
+    /// An object whose keys are free and whose every value is like the example's first value
+    /// (`values!`): the first member's matchers are written for every member (`$.path.*`).
+    pub fn values(example: Pattern) -> Self {
+        Pattern::Rule { example: Box::new(example), rules: vec![MatchingRule::Values] }
+    }
+
+    /// `example` with `rule`, whose value `generator` makes up on replay.
+    fn generated(example: Value, rule: MatchingRule, generator: Result<Generator, GeneratorError>) -> Self {
+        match generator {
+            Ok(generator) => Pattern::Generated {
+                example: Box::new(Pattern::Rule {
+                    example: Box::new(Pattern::Value(example)),
+                    rules: vec![rule],
+                }),
+                generator,
+            },
+            Err(e) => Pattern::Invalid { error: e.to_string() },
+        }
+    }
+}
+
+impl Scalar {
+    fn generated(
+        example: Value,
+        rule: MatchingRule,
+        generator: Result<Generator, GeneratorError>,
+        name: &str,
+    ) -> Self {
+        Scalar::checked(Pattern::generated(example, rule, generator), name)
+    }
+
+    /// A value the provider state gives (`from_provider_state!`): `expression` holds `${name}`
+    /// placeholders; the example is used by the consumer test and matched by type.
+    pub fn from_provider_state(expression: &str, example: impl TextValue) -> Self {
+        let example = example.into_scalar().example();
+        let data_type = match &example {
+            Value::String(_) => DataType::String,
+            Value::Number(n) if n.is_i64() || n.is_u64() => DataType::Integer,
+            Value::Number(_) => DataType::Decimal,
+            Value::Bool(_) => DataType::Boolean,
+            _ => DataType::Raw,
+        };
+        let generator = Generator::provider_state(expression, Some(data_type));
+        Scalar::generated(example, MatchingRule::Type, generator, "from_provider_state!")
+    }
+
+    /// A random UUID (`uuid!`), matched by [`UUID_REGEX`]; the example is [`UUID_EXAMPLE`] or
+    /// the one given.
+    pub fn uuid(example: &str) -> Self {
+        let checked = PactRegex::new(UUID_REGEX).map_err(|e| e.to_string()).and_then(|re| {
+            if re.is_match(example) {
+                Ok(re)
+            } else {
+                Err(format!("uuid!: the example {example:?} is not a hyphenated UUID"))
+            }
+        });
+        match checked {
+            Ok(re) => Scalar::generated(
+                Value::from(example),
+                MatchingRule::Regex(re),
+                Ok(Generator::Uuid { format: None }),
+                "uuid!",
+            ),
+            Err(error) => Scalar::checked(Pattern::Invalid { error }, "uuid!"),
+        }
+    }
+
+    /// A random integer from `min` to `max` (`random_int!`); the example is `min`.
+    pub fn random_int(min: i64, max: i64) -> Self {
+        Scalar::generated(
+            Value::from(min),
+            MatchingRule::Integer,
+            Generator::random_int(min, max),
+            "random_int!",
+        )
+    }
+
+    /// A random decimal number of `digits` digits (`random_decimal!`); the example has as many.
+    pub fn random_decimal(digits: u16) -> Self {
+        let text = match digits {
+            0 | 1 => "1.5".to_string(),
+            n => format!("{}.5", "1".repeat(usize::from(n - 1).min(15))),
+        };
+        let example = text.parse::<f64>().map(Value::from).unwrap_or(Value::from(1.5));
+        Scalar::generated(
+            example,
+            MatchingRule::Decimal,
+            Generator::random_decimal(digits),
+            "random_decimal!",
+        )
+    }
+
+    /// `digits` random hexadecimal digits (`random_hex!`), matched by `^[0-9a-fA-F]+$`.
+    pub fn random_hex(digits: u16) -> Self {
+        let example: String = "0123456789abcdef".chars().cycle().take(usize::from(digits).max(1)).collect();
+        match PactRegex::new("^[0-9a-fA-F]+$") {
+            Ok(re) => Scalar::generated(
+                Value::from(example),
+                MatchingRule::Regex(re),
+                Generator::random_hexadecimal(digits),
+                "random_hex!",
+            ),
+            Err(e) => Scalar::checked(Pattern::Invalid { error: e.to_string() }, "random_hex!"),
+        }
+    }
+
+    /// A random string of `size` letters and digits (`random_string!`), matched by type.
+    pub fn random_string(size: u16) -> Self {
+        let example: String = "abcdefghij".chars().cycle().take(usize::from(size)).collect();
+        Scalar::generated(
+            Value::from(example),
+            MatchingRule::Type,
+            Generator::random_string(size),
+            "random_string!",
+        )
+    }
+
+    /// A random boolean (`random_boolean!`); the example is `true`.
+    pub fn random_boolean() -> Self {
+        Scalar::generated(
+            Value::Bool(true),
+            MatchingRule::Boolean,
+            Ok(Generator::RandomBoolean),
+            "random_boolean!",
+        )
+    }
+
+    /// A URL of the mock provider (`mock_server_url!`): `regex` matches `example` and keeps its
+    /// first group, which the mock provider moves onto its own URL.
+    pub fn mock_server_url(regex: &str, example: &str) -> Self {
+        let rule = PactRegex::new(regex).map(MatchingRule::Regex);
+        match rule {
+            Ok(rule) => Scalar::generated(
+                Value::from(example),
+                rule,
+                Generator::mock_server_url(example, regex),
+                "mock_server_url!",
+            ),
+            Err(e) => Scalar::checked(Pattern::Invalid { error: e.to_string() }, "mock_server_url!"),
+        }
+    }
+}
+
+/// Any one of several matchers (a `combine: OR` rule list): `any_of!(integer!(1), term!("^n/a$", "n/a"))`.
+/// The example is the first alternative's.
+#[macro_export]
+macro_rules! any_of {
+    ($($alternative:expr),+ $(,)?) => {
+        $crate::__private::Pattern::any_of(vec![$($crate::__private::Pattern::from($alternative)),+])
+    };
+}
+
+/// A matcher, or `null`: `nullable!(like!("Al"))` is `any_of!(like!("Al"), null!())`.
+#[macro_export]
+macro_rules! nullable {
+    ($matcher:expr $(,)?) => {
+        $crate::__private::Pattern::nullable($crate::__private::Pattern::from($matcher))
+    };
+}
+
+/// An object whose keys are free and whose values are all like its first value:
+/// `values!(json_pattern!({"a": like!(1)}))` accepts `{"x": 3, "y": 4}`.
+#[macro_export]
+macro_rules! values {
+    ($example:expr $(,)?) => {
+        $crate::__private::Pattern::values($crate::__private::Pattern::from($example))
+    };
+}
+
+/// A value that is not empty (a non-empty string, array or object): `not_empty!("x")`.
+#[macro_export]
+macro_rules! not_empty {
+    ($example:expr $(,)?) => {
+        $crate::__private::Scalar::not_empty($example)
+    };
+}
+
+/// A semantic version: `semver!("1.2.3")`.
+#[macro_export]
+macro_rules! semver {
+    ($example:expr $(,)?) => {
+        $crate::__private::Scalar::semver($example)
+    };
+}
+
+/// A value filled in from the provider state: `from_provider_state!("/users/${id}", "/users/1")`.
+#[macro_export]
+macro_rules! from_provider_state {
+    ($expression:expr, $example:expr $(,)?) => {
+        $crate::__private::Scalar::from_provider_state($expression, $example)
+    };
+}
+
+/// A random UUID, matched by a UUID regex: `uuid!()` or `uuid!("9b2e...")`.
+#[macro_export]
+macro_rules! uuid {
+    () => {
+        $crate::__private::Scalar::uuid($crate::dsl::UUID_EXAMPLE)
+    };
+    ($example:expr $(,)?) => {
+        $crate::__private::Scalar::uuid($example)
+    };
+}
+
+/// A random integer from `min` to `max`: `random_int!(1, 100)`.
+#[macro_export]
+macro_rules! random_int {
+    ($min:expr, $max:expr $(,)?) => {
+        $crate::__private::Scalar::random_int($min, $max)
+    };
+}
+
+/// A random decimal number of `digits` digits: `random_decimal!(4)`.
+#[macro_export]
+macro_rules! random_decimal {
+    ($digits:expr $(,)?) => {
+        $crate::__private::Scalar::random_decimal($digits)
+    };
+}
+
+/// `digits` random hexadecimal digits: `random_hex!(8)`.
+#[macro_export]
+macro_rules! random_hex {
+    ($digits:expr $(,)?) => {
+        $crate::__private::Scalar::random_hex($digits)
+    };
+}
+
+/// A random string of `size` letters and digits: `random_string!(10)`.
+#[macro_export]
+macro_rules! random_string {
+    ($size:expr $(,)?) => {
+        $crate::__private::Scalar::random_string($size)
+    };
+}
+
+/// A random boolean: `random_boolean!()`.
+#[macro_export]
+macro_rules! random_boolean {
+    () => {
+        $crate::__private::Scalar::random_boolean()
+    };
+}
+
+/// A link to the mock provider: `mock_server_url!(".*(/orders/\\d+)$", "http://localhost:8080/orders/1")`.
+#[macro_export]
+macro_rules! mock_server_url {
+    ($regex:expr, $example:expr $(,)?) => {
+        $crate::__private::Scalar::mock_server_url($regex, $example)
+    };
+}

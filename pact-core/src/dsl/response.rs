@@ -1,0 +1,78 @@
+//! [`ResponseBuilder`]: what the provider answers.
+
+use super::draft::{self, Draft};
+use super::{Pattern, RequestBuilder, TextValue};
+use crate::model::{MatchingRule, RuleList, StatusCodeRule};
+
+/// Builds the response side of an interaction. The interaction is handed to the contract when
+/// the statement that declares it ends.
+pub struct ResponseBuilder<'a> {
+    pub(super) draft: Draft<'a>,
+}
+
+impl<'a> ResponseBuilder<'a> {
+    /// Sets the status.
+    pub fn status(mut self, status: u16) -> Self {
+        if (100..=599).contains(&status) {
+            self.draft.interaction.response.status = status;
+        } else {
+            self.draft.mistake("response status", format!("{status} is not an HTTP status (100 to 599)"));
+        }
+        self
+    }
+
+    /// Accepts any status of a class instead of the exact one (V4 `statusCode`); the status set
+    /// with [`will_respond_with`](RequestBuilder::will_respond_with) is the example, and must be in
+    /// the class.
+    pub fn status_class(mut self, class: StatusCodeRule) -> Self {
+        self.draft.interaction.response.matching_rules.status =
+            Some(RuleList::one(MatchingRule::StatusCode(class)));
+        self
+    }
+
+    /// Adds a header value (`Content-Type` is single-valued: setting it replaces the previous
+    /// one): a string, or a pattern of one value such as `term!`.
+    pub fn header(mut self, name: &str, value: impl TextValue) -> Self {
+        let part = draft::header_part(name, value);
+        self.draft.record(&format!("response header {name}"), part, |i, part| {
+            draft::set_header(&mut i.response.headers, name, part.example);
+            if let Some(rules) = part.rules {
+                i.response.matching_rules.header.insert(name.to_string(), rules);
+            }
+            if let Some(generator) = part.generator {
+                i.response.generators.header.insert(name.to_string(), generator);
+            }
+        });
+        self
+    }
+
+    /// A JSON body (with `Content-Type: application/json` unless a content type is set).
+    pub fn json_body(mut self, body: impl Into<Pattern>) -> Self {
+        let part = draft::json_part(&body.into());
+        self.draft.record("response body", part, |i, (body, compiled)| {
+            i.response.body = body;
+            i.response.matching_rules.body = compiled.rules;
+            i.response.generators.body = compiled.generators;
+            draft::default_content_type(&mut i.response.headers, "application/json");
+        });
+        self
+    }
+
+    /// A text body with a content type.
+    pub fn body(mut self, content_type: &str, body: impl Into<String>) -> Self {
+        let body = draft::text_body(content_type, body.into());
+        let response = &mut self.draft.interaction.response;
+        response.body = body;
+        draft::set_header(&mut response.headers, "Content-Type", content_type.to_string());
+        self
+    }
+
+    /// Declares the next interaction (this one is handed to the contract first).
+    pub fn upon_receiving(self, description: impl Into<String>) -> RequestBuilder<'a> {
+        match self.draft.into_sink() {
+            Some(sink) => RequestBuilder::new(sink, description),
+            // A draft gives its sink away only here or when dropped, so it still has it.
+            None => unreachable!("a response builder always holds its contract"),
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The generator macros and the combining matchers end to end: the mock provider answers with
+//! generated values that still satisfy the contract, the pact file carries the rules and
+//! generators the specification defines, and the official `pact-verifier` verifies that pact
+//! against a correct provider and fails it against a broken one, on the right path.
+
+use std::path::Path;
+
+use pact_core::model::SpecVersion;
+use pact_core::prelude::*;
+use serde_json::Value;
+
+const EXAMPLE_LINK: &str = "http://localhost:8080/orders/1";
+
+async fn declare(dir: &Path, version: SpecVersion) -> Contract {
+    let mut pact = Contract::new_async("OrderClient", "OrderService")
+        .await
+        .with_output_dir(dir)
+        .with_spec_version(version)
+        .with_test_name("orders::generated");
+    pact.upon_receiving("a request for order 1")
+        .get("/orders/1")
+        .query("page", random_int!(1, 9))
+        .will_respond_with(200)
+        .header("X-Trace", uuid!())
+        .json_body(json_pattern!({
+            "id": uuid!(),
+            "count": random_int!(1, 9),
+            "price": random_decimal!(4),
+            "code": random_hex!(8),
+            "token": random_string!(10),
+            "flag": random_boolean!(),
+            "link": mock_server_url!(".*(/orders/\\d+)$", EXAMPLE_LINK),
+            "nickname": nullable!(like!("Al")),
+            "amount": any_of!(integer!(1), term!("^n/a$", "n/a")),
+            "scores": values!(json_pattern!({"a": like!(1)})),
+            "version": semver!("1.2.3"),
+            "label": not_empty!("x"),
+            "items": like!([1, 2], min = 1, max = 3),
+        }));
+    pact
+}
+
+fn is_uuid(text: &str) -> bool {
+    regex::Regex::new(pact_core::dsl::UUID_REGEX).unwrap().is_match(text)
+}
+
+#[tokio::test]
+async fn the_mock_answers_with_generated_values_and_the_pact_carries_the_generators() {
+    let dir = tempfile::tempdir().unwrap();
+    let pact = declare(dir.path(), SpecVersion::V4).await;
+    let response = reqwest::get(pact.url("/orders/1?page=1")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let trace = response.headers()["X-Trace"].to_str().unwrap().to_string();
+    assert!(is_uuid(&trace) && trace != pact_core::dsl::UUID_EXAMPLE, "{trace}");
+    let body: Value = response.json().await.unwrap();
+    let id = body["id"].as_str().unwrap();
+    assert!(is_uuid(id) && id != pact_core::dsl::UUID_EXAMPLE, "{body}");
+    assert!((1..=9).contains(&body["count"].as_i64().unwrap()), "{body}");
+    assert_eq!(body["code"].as_str().unwrap().len(), 8, "{body}");
+    assert_eq!(body["token"].as_str().unwrap().len(), 10, "{body}");
+    assert!(body["flag"].is_boolean() && body["price"].is_number(), "{body}");
+    // The link moves onto the mock provider's own URL, keeping the regex's group.
+    assert_eq!(body["link"], format!("{}/orders/1", pact.base_url().trim_end_matches('/')), "{body}");
+    assert_eq!(
+        (&body["nickname"], &body["amount"], &body["version"]),
+        (&"Al".into(), &1.into(), &"1.2.3".into())
+    );
+
+    let path = pact.finish().unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let interaction = &written["interactions"][0];
+    let generators = &interaction["response"]["generators"];
+    for (path, kind) in [
+        ("$.id", "Uuid"),
+        ("$.count", "RandomInt"),
+        ("$.price", "RandomDecimal"),
+        ("$.code", "RandomHexadecimal"),
+        ("$.token", "RandomString"),
+        ("$.flag", "RandomBoolean"),
+        ("$.link", "MockServerURL"),
+    ] {
+        assert_eq!(generators["body"][path]["type"], kind, "{path}: {generators}");
+    }
+    assert_eq!(generators["header"]["X-Trace"]["type"], "Uuid", "{generators}");
+    assert_eq!(interaction["request"]["generators"]["query"]["page"]["type"], "RandomInt");
+    let rules = &interaction["response"]["matchingRules"]["body"];
+    assert_eq!(rules["$.nickname"]["combine"], "OR", "{rules}");
+    assert_eq!(rules["$.nickname"]["matchers"], serde_json::json!([{"match": "type"}, {"match": "null"}]));
+    assert_eq!(rules["$.amount"]["matchers"][1]["match"], "regex", "{rules}");
+    assert_eq!(rules["$.scores"]["matchers"][0]["match"], "values", "{rules}");
+    assert_eq!(rules["$.scores.*"]["matchers"][0]["match"], "type", "{rules}");
+    assert_eq!(rules["$.version"]["matchers"][0]["match"], "semver", "{rules}");
+    assert_eq!(rules["$.label"]["matchers"][0]["match"], "notEmpty", "{rules}");
+    assert_eq!(rules["$.items"]["matchers"], serde_json::json!([{"match": "type", "min": 1, "max": 3}]));
+}
+
+/// What a provider answers for `/orders/1`: `broken` sends a number where a string or null is due.
+async fn provider(broken: bool) -> String {
+    let app = axum::Router::new().route(
+        "/orders/1",
+        axum::routing::get(move || async move {
+            let nickname = if broken { serde_json::json!(5) } else { Value::Null };
+            (
+                [("X-Trace", "0F3C5B2A-1111-4222-8333-444455556666")],
+                axum::Json(serde_json::json!({
+                    "id": "9b2e5c1a-0000-4000-8000-000000000001",
+                    "count": 7,
+                    "price": 12.5,
+                    "code": "DEADbeef",
+                    "token": "zzz",
+                    "flag": false,
+                    "link": "http://provider.example/orders/1",
+                    "nickname": nickname,
+                    "amount": "n/a",
+                    "scores": {"x": 3, "y": 4},
+                    "version": "2.0.0-rc.1",
+                    "label": "y",
+                    "items": [5, 6, 7],
+                })),
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+async fn official_verify(pact: &Path, port: String) -> (bool, String) {
+    let args = vec![
+        "verifier".to_string(),
+        "--hostname".into(),
+        "127.0.0.1".into(),
+        "--port".into(),
+        port,
+        "-f".into(),
+        pact.display().to_string(),
+        "--no-colour".into(),
+    ];
+    let output = tokio::task::spawn_blocking(move || {
+        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let text =
+        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+/// Our verifier's report on the same pact and provider.
+async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
+    let url = format!("http://127.0.0.1:{port}");
+    pact_core::verify::Verifier::http(&url)
+        .unwrap()
+        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
+        .verify()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_official_verifier_agrees_on_the_pacts_we_write() {
+    for version in [SpecVersion::V3, SpecVersion::V4] {
+        let dir = tempfile::tempdir().unwrap();
+        let pact = declare(dir.path(), version).await;
+        let response = reqwest::get(pact.url("/orders/1?page=1")).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let path = pact.finish().unwrap();
+
+        let (passed, text) = official_verify(&path, provider(false).await).await;
+        assert!(passed, "{version:?}: the correct provider failed:\n{text}");
+        assert!(
+            ours(&path, provider(false).await).await.success(),
+            "{version:?}: ours failed the correct provider"
+        );
+        let (passed, text) = official_verify(&path, provider(true).await).await;
+        assert!(!passed, "{version:?}: the broken provider passed:\n{text}");
+        assert!(
+            !ours(&path, provider(true).await).await.success(),
+            "{version:?}: ours passed the broken provider"
+        );
+        assert!(text.contains("$.nickname"), "{version:?}: the failure is not on $.nickname:\n{text}");
+    }
+}
