@@ -50,7 +50,7 @@ impl Stub {
             let _ = send.send(line);
         });
         let line = receive.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-        let Some(url) = line.trim().rsplit(' ').next().filter(|u| u.starts_with("http://")) else {
+        let Some(url) = line.split_whitespace().find(|u| u.starts_with("http://")) else {
             let _ = child.kill();
             panic!(
                 "pact stub did not start: {line:?}\n{}",

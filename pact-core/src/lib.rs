@@ -61,6 +61,146 @@
 //!
 //! The `consumer` feature is on by default. A crate that only writes consumer tests compiles
 //! nothing of the verifier or the broker client.
+//!
+//! The guide in the repository's `docs/` walks through each workflow (consumer tests, provider
+//! verification, the broker and CI, moving from `pact_consumer`/`pact_verifier`); the examples
+//! below are the short version.
+//!
+//! # A consumer test
+//!
+//! `#[contract]` turns a test into a contract test: the body declares the interactions, runs the
+//! real client against the mock provider at `pact.base_url()`, and when the test passes the
+//! interactions are merged into `pacts/<Consumer>-<Provider>.json`:
+//!
+//! ```no_run,test_harness
+//! use pact_core::prelude::*;
+//!
+//! #[contract(consumer = "UserServiceClient", provider = "UserService", given = "UserA exists")]
+//! fn gets_user_a(pact: &mut Contract) {
+//!     pact.upon_receiving("a request for UserA")
+//!         .get("/users/UserA")
+//!         .will_respond_with(200)
+//!         .json_body(json_pattern!({"name": "UserA", "admin": like!(false)}));
+//!     // ... call the real client with pact.base_url() and check what it returns ...
+//! #   let _ = pact.base_url();
+//! }
+//! ```
+//!
+//! The same by hand, without the attribute (for a second provider in one test, or outside a
+//! test function): [`Contract::new`], then [`Contract::finish`] checks the requests and writes
+//! the pact.
+//!
+//! ```
+//! use pact_core::prelude::*;
+//! use std::io::{Read, Write};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut pact = Contract::new("UserServiceClient", "UserService")
+//!     .with_output_dir(dir.path())
+//!     .given("UserA exists");
+//! pact.upon_receiving("a request for UserA")
+//!     .get("/users/UserA")
+//!     .will_respond_with(200)
+//!     .json_body(json_pattern!({"name": "UserA", "admin": like!(false)}));
+//!
+//! // The client under test (here a bare HTTP/1.1 request) calls the mock provider.
+//! let mut stream = std::net::TcpStream::connect(pact.base_url().trim_start_matches("http://")).unwrap();
+//! stream.write_all(b"GET /users/UserA HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+//! let mut answer = String::new();
+//! stream.read_to_string(&mut answer).unwrap();
+//! assert!(answer.contains(r#""admin":false"#));
+//!
+//! let file = pact.finish().unwrap();
+//! assert!(file.ends_with("UserServiceClient-UserService.json"));
+//! ```
+// The provider-side tour is compiled (and its doc tests run) when the features it needs are on.
+#![cfg_attr(
+    all(feature = "consumer", feature = "axum", feature = "verifier"),
+    doc = r#"
+# A provider state, and a verification
+
+The provider registers a handler per provider state with `#[provider_state]`, and verifies the
+pact against its service: here in-process against an axum `Router` (no port), with the
+handlers run directly (feature `axum`). `Verifier::http(url)` verifies a running service over
+HTTP instead, and the `pact verify` command does the same from the command line.
+
+```
+use std::sync::{Arc, Mutex};
+
+use axum::{extract::{Path, State}, http::StatusCode, routing::get, Json, Router};
+use pact_core::prelude::*;
+use pact_core::provider_state;
+use pact_core::verify::{PactSource, Verifier};
+
+#[derive(Clone, Default)]
+struct AppState { users: Arc<Mutex<Vec<String>>> }
+
+#[provider_state("UserA exists")]
+fn user_a_exists(app: &AppState) {
+    app.users.lock().unwrap().push("UserA".into());
+}
+
+#[provider_state("UserA exists", teardown)]
+fn no_users(app: &AppState) {
+    app.users.lock().unwrap().clear();
+}
+
+async fn get_user(State(app): State<AppState>, Path(name): Path<String>) -> Result<Json<serde_json::Value>, StatusCode> {
+    let users = app.users.lock().unwrap();
+    users.iter().find(|u| **u == name).map(|u| Json(json!({"name": u, "admin": false}))).ok_or(StatusCode::NOT_FOUND)
+}
+
+# fn main() {
+// The consumer's side wrote this pact (see above).
+let dir = tempfile::tempdir().unwrap();
+let mut contract = Contract::new("UserServiceClient", "UserService")
+    .with_output_dir(dir.path())
+    .given("UserA exists");
+contract.upon_receiving("a request for UserA")
+    .get("/users/UserA")
+    .will_respond_with(200)
+    .json_body(json_pattern!({"name": "UserA", "admin": like!(true)}));
+# use std::io::{Read, Write};
+# let mut stream = std::net::TcpStream::connect(contract.base_url().trim_start_matches("http://")).unwrap();
+# stream.write_all(b"GET /users/UserA HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+# stream.read_to_end(&mut Vec::new()).unwrap();
+let pact_file = contract.finish().unwrap();
+
+// The provider's side verifies it.
+let app = AppState::default();
+let router = Router::new().route("/users/{name}", get(get_user)).with_state(app.clone());
+let verifier = Verifier::service(router).state_handlers(app).pact(PactSource::File(pact_file));
+# let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+let report = runtime.block_on(verifier.verify()).unwrap();
+assert!(report.success(), "{}", report.to_human(false));
+# }
+```
+"#
+)]
+#![cfg_attr(
+    feature = "broker",
+    doc = r#"
+# Publishing to a broker
+
+The broker client (feature `broker`) publishes the pacts of a directory under the consumer's
+version and branch (the `pact publish` command does the same; see [`broker`] for fetching
+pacts for verification, publishing results and can-i-deploy):
+
+```no_run
+use pact_core::broker::{load_contracts, BrokerClient, BrokerConfig, PublishOptions};
+
+# async fn run() -> Result<(), pact_core::broker::BrokerError> {
+let client = BrokerClient::new(BrokerConfig::from_env()?)?;     // PACT_BROKER_BASE_URL, _USERNAME ...
+let contracts = load_contracts(&["pacts".to_string()])?;
+let options = PublishOptions { version: "0.1".into(), branch: Some("main".into()), ..Default::default() };
+client.publish(&contracts, &options).await?;
+# Ok(())
+# }
+```
+
+The `pact-broker` crate's documentation has the same, run against a broker it starts.
+"#
+)]
 // Library code returns errors; it does not unwrap or panic (tests may).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -9,6 +9,49 @@
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
 //!   `term!` checks its regular expression, and that the example matches it, at compile time;
 //!   `datetime!`, `date!` and `time!` check their format, and that the example follows it.
+//!
+//! # A consumer test and a provider state
+//!
+//! The consumer's test declares what its client sends and needs back; the provider registers a
+//! handler for each provider state the consumer names, which its verification runs before
+//! replaying the interaction (see the repository's `docs/consumer.md` and `docs/provider.md`).
+//!
+//! ```no_run,test_harness
+//! use pact_core::prelude::*;
+//!
+//! // The consumer's side: a contract test (it runs the real client against pact.base_url()).
+//! #[contract(consumer = "UserServiceClient", provider = "UserService", given = "UserA exists")]
+//! fn gets_user_a(pact: &mut Contract) {
+//!     pact.upon_receiving("a request for UserA")
+//!         .get("/users/UserA")
+//!         .will_respond_with(200)
+//!         .json_body(json_pattern!({
+//!             "name": "UserA",
+//!             "id": term!("^[0-9a-f-]{36}$", "fc763eba-0905-41c5-a27f-3934ab26786c"),
+//!             "created_on": datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01"),
+//!             "admin": like!(false),
+//!         }));
+//! #   let _ = pact.base_url();
+//! }
+//! ```
+//!
+//! ```
+//! use pact_core::provider::{Params, StateRegistry};
+//! use pact_core::provider_state;
+//! use std::sync::Mutex;
+//!
+//! // The provider's side: the handler of the state the consumer named.
+//! #[derive(Default)]
+//! struct Users(Mutex<Vec<String>>);
+//!
+//! #[provider_state("UserA exists")]
+//! fn user_a_exists(users: &Users, _params: &Params) {
+//!     users.0.lock().unwrap().push("UserA".into());
+//! }
+//!
+//! let registry = StateRegistry::<Users>::registered();
+//! assert!(registry.knows("UserA exists"));
+//! ```
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

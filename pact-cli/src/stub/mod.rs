@@ -249,8 +249,9 @@ pub async fn run(args: StubArgs) -> Result<u8, Failure> {
             tokio::spawn(watch::watch(local, fetched_again, shared.clone()));
         }
     }
-    // The first line of standard output says where the stub is, for scripts and tests.
-    println!("pact stub: serving {count} interaction(s) from {} pact(s) on http://{addr}", pacts.len());
+    // The first line of standard output says where the stub is, for scripts and tests, in the
+    // words `pact-broker` and the demo service use.
+    println!("listening on http://{addr} (pact stub: {count} interaction(s) from {} pact(s))", pacts.len());
     let _ = std::io::stdout().flush();
     tracing::info!("Server started on port {}", addr.port());
     axum::serve(listener, serve::router(shared)).await.map_err(|e| Failure {
