@@ -26,6 +26,7 @@ OURS_CONSUMER = BENCH / "ours" / "consumer"
 PEER_CONSUMER = BENCH / "peers" / "consumer"
 BARE_LOOP = BENCH / "bare-loop"
 RELEASE = ROOT / "target" / "release"
+TIMEOUT = 180.0  # set from --timeout in main()
 
 
 def log(*args):
@@ -37,10 +38,11 @@ def loadavg():
 
 
 class Run:
-    """One timed process: wall seconds (None when it timed out), peak RSS in KiB, exit code."""
+    """One timed process: wall seconds (None when it timed out), peak RSS in KiB, exit code, and
+    the CPU seconds (user + system) it and its children used."""
 
-    def __init__(self, seconds, rss_kib, code, output):
-        self.seconds, self.rss_kib, self.code, self.output = seconds, rss_kib, code, output
+    def __init__(self, seconds, rss_kib, code, output, cpu=None):
+        self.seconds, self.rss_kib, self.code, self.output, self.cpu = seconds, rss_kib, code, output, cpu
 
     @property
     def timed_out(self):
@@ -54,7 +56,7 @@ def timed(cmd, env=None, cwd=None, timeout=600.0):
         full_env.update(env or {})
         started = time.perf_counter()
         process = subprocess.Popen(
-            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *map(str, cmd)],
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name, *map(str, cmd)],
             env=full_env,
             cwd=cwd,
             stdout=subprocess.PIPE,
@@ -68,9 +70,11 @@ def timed(cmd, env=None, cwd=None, timeout=600.0):
             os.killpg(process.pid, signal.SIGKILL)
             output, _ = process.communicate()
             return Run(None, None, None, output.decode(errors="replace"))
-        text = rss.read().strip().splitlines()
-        rss_kib = int(text[-1]) if text and text[-1].isdigit() else None
-        return Run(seconds, rss_kib, process.returncode, output.decode(errors="replace"))
+        last = (rss.read().strip().splitlines() or [""])[-1].split()
+        rss_kib, cpu = None, None
+        if len(last) == 3:
+            rss_kib, cpu = int(last[0]), float(last[1]) + float(last[2])
+        return Run(seconds, rss_kib, process.returncode, output.decode(errors="replace"), cpu)
 
 
 def median(values):
@@ -88,6 +92,12 @@ def fmt_s(seconds):
 
 def fmt_ratio(r):
     return "—" if r is None else (f"{r:.1f}×" if r < 100 else f"{r:.0f}×")
+
+
+def versus(peer, ours):
+    """"N× faster" or "N× slower", ours against the peer."""
+    r = ratio(peer, ours)
+    return "—" if r is None else (f"{fmt_ratio(r)} faster" if r >= 1 else f"{fmt_ratio(1 / r)} slower")
 
 
 def ratio(a, b):
@@ -115,14 +125,20 @@ def alternate(sides, reps, label):
     return results
 
 
+def sized_reps(reps, n):
+    """Repetitions at size n: all of them up to 100, at most 3 at 1000, one at 10,000."""
+    return reps if n <= 100 else min(reps, 3) if n <= 1000 else 1
+
+
 def summary(runs):
-    """(median seconds or None, timed-out flag, all exits zero, median RSS)."""
+    """(median wall seconds or None, timed-out flag, all exits zero, median RSS, median CPU seconds)."""
     ok = [r for r in runs if not r.timed_out]
     return (
         median([r.seconds for r in ok]),
         any(r.timed_out for r in runs),
         all(r.code == 0 for r in ok),
         median([r.rss_kib for r in ok]),
+        median([r.cpu for r in ok]),
     )
 
 
@@ -264,8 +280,8 @@ def consumer_rows(report, args, ours_bins, peer_bins):
     # Scaling: one test declaring N interactions.
     scale = []
     dead = set()
-    for n in args.sizes:
-        n_reps = reps if n <= 1000 else max(1, min(reps, 2))
+    for n in args.consumer_sizes:
+        n_reps = sized_reps(reps, n)
         sides = [(name, consumer_run(bins["scale"], n)) for name, bins in (("ours", ours_bins), ("peer", peer_bins)) if name not in dead]
         res = alternate(sides, n_reps, f"one test, {n} interactions")
         entry = {"n": n, "reps": n_reps}
@@ -362,10 +378,10 @@ def verify_rows(report, args, tools):
         )
 
         scale = []
-        for n in args.sizes:
+        for n in args.verify_sizes:
             pact = work / f"BenchConsumer-UserService-{n}.json"
             generate_pact(n, pact)
-            n_reps = args.reps if n <= 1000 else max(1, min(args.reps, 2))
+            n_reps = sized_reps(args.reps, n)
             s, raw = three(pact, n_reps, f"verify {n} interactions")
             scale.append({"n": n, "reps": n_reps, **s})
             if n == 1000:
@@ -484,10 +500,12 @@ def cell(s):
         return "—"
     if s == "skipped":
         return "not run (timed out at a smaller size)"
-    seconds, timed_out, ok, _ = s
+    seconds, timed_out, ok, _, cpu = s
     if timed_out and seconds is None:
-        return "timed out"
+        return f"timed out after {TIMEOUT:.0f} s"
     text = fmt_s(seconds)
+    if cpu is not None:
+        text += f" (cpu {fmt_s(cpu)})"
     if timed_out:
         text += " (some runs timed out)"
     if not ok:
@@ -503,8 +521,10 @@ def write(report, args, tools, started_at, load_start, command):
     w = out.append
     w("# Benchmarks\n")
     w(f"Written by `{command}` on {started_at:%Y-%m-%d %H:%M} UTC"
-      f" ({'a --quick run: small sizes, one repetition' if args.quick else f'a full run: {args.reps} repetitions per row (fewer at 10,000, see the tables)'}).")
-    w("Every row runs ours and the peer alternately in the same run on the same machine and reports the median.")
+      f" ({'a --quick run: small sizes, one repetition' if args.quick else f'a full run: {args.reps} repetitions per row, fewer at 1000 and 10,000, as the tables say'}).")
+    w("Every row runs ours and the peer alternately in the same run on the same machine and reports the median")
+    w("of the wall time of the whole process, and in brackets its CPU time (user + system, its children included).")
+    w("On a busy machine the wall time mostly measures waiting for a core; the CPU time is the steadier figure.")
     w("Reproduce with `bench/run.sh` (the full run) or `bench/run.sh --quick` (a few minutes).\n")
     w("## Machine and versions\n")
     w(f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; load average (1, 5, 15 min) at the start: {load_start}, at the end: {load_end}")
@@ -528,8 +548,9 @@ def write(report, args, tools, started_at, load_start, command):
             o, p = r["ours"], r["peer"]
             om = o[0] if isinstance(o, tuple) else None
             pm = p[0] if isinstance(p, tuple) else None
-            rr = ratio(pm, om)
-            vs = "—" if rr is None else (f"{fmt_ratio(rr)} faster" if rr >= 1 else f"{fmt_ratio(1 / rr)} slower")
+            vs = versus(pm, om)
+            if isinstance(o, tuple) and isinstance(p, tuple) and o[4] and p[4]:
+                vs += f" (cpu: {versus(p[4], o[4])})"
             bare = r.get("bare")
             bare_text = "—"
             if bare is not None and bare[0] is not None and om is not None:
@@ -540,29 +561,33 @@ def write(report, args, tools, started_at, load_start, command):
     if getattr(report, "consumer_scale", None):
         w("## Consumer: one test declaring N interactions, each called once\n")
         w(f"Debug test binaries, the same reqwest client on both sides. Timeout {args.timeout:.0f} s per run; a side that times out is not run at larger sizes.\n")
-        w("| N | runs | ours | ours per interaction | growth vs previous N | peer | peer per interaction | ours vs peer |")
+        w("| N | runs | ours | ours per interaction | ours growth vs previous N (wall; cpu) | peer | peer per interaction | ours vs peer (wall; cpu) |")
         w("|---|---|---|---|---|---|---|---|")
         prev = None
         for e in report.consumer_scale:
             o, p = e["ours"], e["peer"]
-            om = o[0] if isinstance(o, tuple) else None
-            pm = p[0] if isinstance(p, tuple) else None
-            growth = "—" if prev is None or om is None or prev[1] is None else f"{om / prev[1]:.1f}× for {e['n'] // prev[0]}× the interactions"
-            w(f"| {e['n']} | {e['reps']} | {cell(o)} | {fmt_s(om / e['n']) if om else '—'} | {growth} | {cell(p)} | {fmt_s(pm / e['n']) if pm else '—'} | {fmt_ratio(ratio(pm, om))} |")
-            prev = (e["n"], om)
+            om, oc = (o[0], o[4]) if isinstance(o, tuple) else (None, None)
+            pm, pc = (p[0], p[4]) if isinstance(p, tuple) else (None, None)
+            growth = "—"
+            if prev is not None and om is not None and prev[1] is not None:
+                growth = f"{om / prev[1]:.1f}×; {fmt_ratio(ratio(oc, prev[2]))} for {e['n'] // prev[0]}× the interactions"
+            w(f"| {e['n']} | {e['reps']} | {cell(o)} | {fmt_s(om / e['n']) if om else '—'} | {growth} | {cell(p)} | {fmt_s(pm / e['n']) if pm else '—'} | {versus(pm, om)}; {versus(pc, oc)} |")
+            prev = (e["n"], om, oc)
         w("")
 
     if getattr(report, "verify_scale", None):
         w("## Verify: N interactions, each with a provider state, against demo-user-service\n")
         w("Ours: `pact verify` (release). Peer: pact_verifier_cli. Bare: a reqwest loop making the same calls (state setup, request) without checks (bench/bare-loop).\n")
-        w("| N | runs | ours | ours growth vs previous N | peer | bare loop | ours vs peer | ours / bare |")
+        w("| N | runs | ours | ours growth vs previous N (wall; cpu) | peer | bare loop | ours vs peer (wall; cpu) | ours / bare (wall) |")
         w("|---|---|---|---|---|---|---|---|")
         prev = None
         for e in report.verify_scale:
             o, p, b = e["ours"], e["peer"], e["bare"]
-            growth = "—" if prev is None or o[0] is None or prev[1] is None else f"{o[0] / prev[1]:.1f}× for {e['n'] // prev[0]}×"
-            w(f"| {e['n']} | {e['reps']} | {cell(o)} | {growth} | {cell(p)} | {cell(b)} | {fmt_ratio(ratio(p[0], o[0]))} faster | {'—' if not b[0] or o[0] is None else f'{o[0] / b[0]:.2f}×'} |")
-            prev = (e["n"], o[0])
+            growth = "—"
+            if prev is not None and o[0] is not None and prev[1] is not None:
+                growth = f"{o[0] / prev[1]:.1f}×; {fmt_ratio(ratio(o[4], prev[2]))} for {e['n'] // prev[0]}×"
+            w(f"| {e['n']} | {e['reps']} | {cell(o)} | {growth} | {cell(p)} | {cell(b)} | {versus(p[0], o[0])}; {versus(p[4], o[4])} | {'—' if not b[0] or o[0] is None else f'{o[0] / b[0]:.2f}×'} |")
+            prev = (e["n"], o[0], o[4])
         w("")
 
     w("## Memory (peak RSS)\n")
@@ -596,18 +621,21 @@ def write(report, args, tools, started_at, load_start, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, one repetition, no clean-build row")
+    parser.add_argument("--quick", action="store_true", help="small sizes (consumer 10 and 100, verify up to 1000), one repetition, no clean-build row")
     parser.add_argument("--with-build", action="store_true", help="with --quick: still run the clean-build row")
     parser.add_argument("--rows", default="consumer,build,verify,matching,broker,client", help="comma-separated rows to run")
     parser.add_argument("--reps", type=int, default=None, help="repetitions per row (default 5; 1 with --quick)")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds before one run counts as timed out (default 300; 120 with --quick)")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds before one run counts as timed out (default 180; 120 with --quick)")
     parser.add_argument("--peer-verifier", required=True)
     parser.add_argument("--official-cli", required=True)
     parser.add_argument("--bare-loop", required=True)
     args = parser.parse_args()
     args.reps = args.reps or (1 if args.quick else 5)
-    args.timeout = args.timeout or (120.0 if args.quick else 300.0)
-    args.sizes = [10, 100] if args.quick else [10, 100, 1000, 10000]
+    args.timeout = args.timeout or (120.0 if args.quick else 180.0)
+    global TIMEOUT
+    TIMEOUT = args.timeout
+    args.consumer_sizes = [10, 100] if args.quick else [10, 100, 1000, 10000]
+    args.verify_sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     args.build_reps = 1
     args.broker_requests = 200 if args.quick else 1000
     rows = set(args.rows.split(","))
@@ -618,6 +646,12 @@ def main():
     load_start = loadavg()
     report = Report()
     log(f"benchmarks: load average {load_start}")
+    spawn = median([timed(["true"]).seconds for _ in range(5)])
+    report.notes.append(
+        f"Every figure is a whole process from spawn to exit, timed by this driver through `/usr/bin/time`; "
+        f"spawning `true` that way took {fmt_s(spawn)} (median of 5) on this machine in this run, "
+        f"and that overhead is in every figure on both sides."
+    )
     if "consumer" in rows:
         log("building the consumer test binaries (debug, the user's shape)")
         ours_bins = cargo_test_binaries(OURS_CONSUMER)

@@ -2,7 +2,7 @@
 # The benchmark suite: builds ours and the peers, runs every row of BENCHMARKS.md (ours and the
 # peer's alternately, several times each, medians and ratios) and writes BENCHMARKS.md.
 #
-#   bench/run.sh            # the full run (sizes 10..10,000, 5 repetitions; an hour or more on 2 cores)
+#   bench/run.sh            # the full run (sizes 10..10,000, 5 repetitions, fewer at the large sizes; about 30 minutes on 2 cores)
 #   bench/run.sh --quick    # small sizes, one repetition, no clean-build row: a few minutes once built
 #   bench/run.sh --rows consumer,verify   # some rows only (consumer,build,verify,matching,broker,client)
 #
