@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -359,7 +360,7 @@ def verify_rows(report, args, tools):
 
         def peer(pact):
             return lambda: timed(
-                [tools["peer_verifier"], "--hostname", "127.0.0.1", "--port", service.port, "-f", pact,
+                [*tools["peer_verifier"], "--hostname", "127.0.0.1", "--port", service.port, "-f", pact,
                  "--state-change-url", service.states_url, "--no-colour"],
                 env={"PACT_DO_NOT_TRACK": "true"}, timeout=args.timeout)
 
@@ -531,7 +532,10 @@ def write(report, args, tools, started_at, load_start, command):
     w("  (other builds were running on the machine: the load average says how busy it was; alternation keeps the ratios fair)")
     w(f"- ours: this repository at `{rev}`; {version_of(['rustc', '--version'])}; consumer rows: debug test binaries; `pact`, `demo-user-service`, `pact-broker`: release")
     w(f"- peer consumer: pact_consumer {locked_version(PEER_CONSUMER / 'Cargo.lock', 'pact_consumer')} from crates.io (bench/peers/consumer, debug test binaries)")
-    w(f"- peer verifier: `{version_of([tools['peer_verifier'], '--version'])}` (pact_verifier_cli from crates.io, `cargo install` into bench/peers/tools)")
+    peer_verifier = " ".join(tools["peer_verifier"])
+    w(f"- peer verifier: `{peer_verifier}` (`{version_of([*tools['peer_verifier'], '--version'])}`)"
+      + (" (pact_verifier_cli from crates.io, `cargo install` into bench/peers/tools)" if "bench/peers/tools" in peer_verifier
+         else " (BENCH_PEER_VERIFIER: not the pact_verifier_cli 1.4 that bench/run.sh builds by default)"))
     w(f"- peer broker client: the official consolidated CLI's `pact broker` (`{version_of([tools['official'], 'broker', '--version'])}`), from `scripts/official-tools.sh`")
     w(f"- client in the consumer rows: reqwest {locked_version(OURS_CONSUMER / 'Cargo.lock', 'reqwest')} on both sides (bench/shared/user_client.rs, the same file)\n")
     w("## Results\n")
@@ -626,7 +630,7 @@ def main():
     parser.add_argument("--rows", default="consumer,build,verify,matching,broker,client", help="comma-separated rows to run")
     parser.add_argument("--reps", type=int, default=None, help="repetitions per row (default 5; 1 with --quick)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds before one run counts as timed out (default 180; 120 with --quick)")
-    parser.add_argument("--peer-verifier", required=True)
+    parser.add_argument("--peer-verifier", required=True, help="the peer verifier's command (split like a shell)")
     parser.add_argument("--official-cli", required=True)
     parser.add_argument("--bare-loop", required=True)
     args = parser.parse_args()
@@ -639,8 +643,8 @@ def main():
     args.build_reps = 1
     args.broker_requests = 200 if args.quick else 1000
     rows = set(args.rows.split(","))
-    tools = {"peer_verifier": args.peer_verifier, "official": args.official_cli, "bare_loop": args.bare_loop}
-    command = "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}")
+    tools = {"peer_verifier": shlex.split(args.peer_verifier), "official": args.official_cli, "bare_loop": args.bare_loop}
+    command = ("" if "bench/peers/tools" in args.peer_verifier else "BENCH_PEER_VERIFIER=\"$OFFICIAL verifier\" ") + "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}")
 
     started_at = datetime.datetime.now(datetime.timezone.utc)
     load_start = loadavg()
@@ -651,6 +655,18 @@ def main():
         f"Every figure is a whole process from spawn to exit, timed by this driver through `/usr/bin/time`; "
         f"spawning `true` that way took {fmt_s(spawn)} (median of 5) on this machine in this run, "
         f"and that overhead is in every figure on both sides."
+    )
+    report.notes.append(
+        "Consumer rows: both sides write their pact into a fresh `PACT_OUTPUT_DIR` per run; both test binaries "
+        "are debug builds run with libtest's defaults (tests in parallel on `nproc` threads)."
+    )
+    report.notes.append(
+        "Verify rows: the CPU time is the verifier's process only; the provider (demo-user-service, release, one "
+        "process for the whole row) is not counted on either side."
+    )
+    report.notes.append(
+        "Rows without a peer: matching (pact-core/benches/matching.rs, criterion) and the broker load "
+        "(pact-broker/benches/load.rs): the issue gives them no peer figure."
     )
     if "consumer" in rows:
         log("building the consumer test binaries (debug, the user's shape)")
