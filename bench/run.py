@@ -644,7 +644,7 @@ def main():
     args.broker_requests = 200 if args.quick else 1000
     rows = set(args.rows.split(","))
     tools = {"peer_verifier": shlex.split(args.peer_verifier), "official": args.official_cli, "bare_loop": args.bare_loop}
-    command = ("" if "bench/peers/tools" in args.peer_verifier else "BENCH_PEER_VERIFIER=\"$OFFICIAL verifier\" ") + "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}")
+    command = ("" if "bench/peers/tools" in args.peer_verifier else "BENCH_PEER_VERIFIER=\"$(bash scripts/official-tools.sh | tail -n 1) verifier\" ") + "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}")
 
     started_at = datetime.datetime.now(datetime.timezone.utc)
     load_start = loadavg()
