@@ -683,6 +683,9 @@ def main():
         broker_rows(report, args)
     if "client" in rows:
         broker_client_row(report, args, tools)
+    skipped = [r for r in parser.get_default("rows").split(",") if r not in rows]
+    if skipped:
+        report.notes.append(f"Rows not run in this run (`--rows`): {', '.join(skipped)}.")
     write(report, args, tools, started_at, load_start, command)
 
 
