@@ -10,9 +10,10 @@
 //!   each, a few deployed.
 //!
 //! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
-//! PostgreSQL. PostgreSQL is `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in
-//! it); without it, the benchmark starts a throwaway cluster with `scripts/postgres.sh` (with
-//! `PACT_PG_DURABLE=1`, so fsync stays on) and stops it at the end.
+//! PostgreSQL, and the broker's peak RSS at the end of each backend's rows. PostgreSQL is
+//! `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in it); without it, the
+//! benchmark starts a throwaway cluster with `scripts/postgres.sh` (with `PACT_PG_DURABLE=1`, so
+//! fsync stays on) and stops it at the end.
 //!
 //! ```text
 //! cargo bench -p pact-broker --bench load                 # both backends
@@ -358,4 +359,14 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
             );
         }
     }
+    if let Some(kib) = peak_rss_kib(broker.child.id()) {
+        println!("{backend} broker peak RSS: {kib} KiB");
+    }
+}
+
+/// The peak resident set size of a live process (`VmHWM` in `/proc/<pid>/status`), in KiB.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
