@@ -54,12 +54,13 @@ fn check_signature(function: &ItemFn) -> syn::Result<()> {
     errors.finish()
 }
 
-fn is_test_attribute(attr: &syn::Attribute) -> bool {
+pub(crate) fn is_test_attribute(attr: &syn::Attribute) -> bool {
     attr.path().segments.last().is_some_and(|s| s.ident == "test")
 }
 
-fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
-    let name = function.sig.ident.clone();
+/// The fields shared by `ContractSpec` and `MessageContractSpec`: who, in which states, which
+/// test, and the specification version.
+pub(crate) fn spec_fields(args: &ContractArgs, name: &syn::Ident) -> TokenStream {
     let provider = &args.provider;
     let consumer = match &args.consumer {
         Some(c) => quote!(#c),
@@ -75,6 +76,18 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
         let values = g.params.iter().map(|(_, v)| v);
         quote! { ::pact_core::__private::state(#state, ::std::vec![#( (#keys, ::pact_core::__private::json(#values)) ),*]) }
     });
+    quote! {
+            consumer: #consumer,
+            provider: #provider,
+            given: ::std::vec![#(#given),*],
+            test: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+            manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+            spec: #spec,
+    }
+}
+
+fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
+    let name = function.sig.ident.clone();
 
     // Attributes stay on the outer test; a test attribute of the user's (`#[tokio::test]`) drives it.
     let (test_attrs, other_attrs): (Vec<_>, Vec<_>) =
@@ -86,15 +99,9 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
     };
     let is_async = function.sig.asyncness.is_some();
     let inner = format_ident!("{}", name);
+    let fields = spec_fields(args, &name);
     let spec_value = quote! {
-        ::pact_core::__private::ContractSpec {
-            consumer: #consumer,
-            provider: #provider,
-            given: ::std::vec![#(#given),*],
-            test: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
-            manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
-            spec: #spec,
-        }
+        ::pact_core::__private::ContractSpec { #fields }
     };
     // The test ends with `conclude`, spanned at the test's name: a failed verification panics
     // there, so the panic's location is the user's test, not the library.

@@ -8,6 +8,7 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{FnArg, ItemFn, ReturnType};
 
 use crate::attr::{parse_contract_args, ContractArgs};
+use crate::contract::is_test_attribute;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let function = match crate::attr::parse_fn(item) {
@@ -51,27 +52,8 @@ fn check_signature(function: &ItemFn) -> syn::Result<()> {
     }
 }
 
-fn is_test_attribute(attr: &syn::Attribute) -> bool {
-    attr.path().segments.last().is_some_and(|s| s.ident == "test")
-}
-
 fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
     let name = function.sig.ident.clone();
-    let provider = &args.provider;
-    let consumer = match &args.consumer {
-        Some(c) => quote!(#c),
-        None => quote!(::core::env!("CARGO_PKG_NAME")),
-    };
-    let spec = match &args.spec {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    };
-    let given = args.given.iter().map(|g| {
-        let state = &g.name;
-        let keys = g.params.iter().map(|(k, _)| k.to_string());
-        let values = g.params.iter().map(|(_, v)| v);
-        quote! { ::pact_core::__private::state(#state, ::std::vec![#( (#keys, ::pact_core::__private::json(#values)) ),*]) }
-    });
     let (test_attrs, other_attrs): (Vec<_>, Vec<_>) =
         std::mem::take(&mut function.attrs).into_iter().partition(is_test_attribute);
     let vis = function.vis.clone();
@@ -81,15 +63,9 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
     };
     let is_async = function.sig.asyncness.is_some();
     let inner = format_ident!("{}", name);
+    let fields = crate::contract::spec_fields(args, &name);
     let spec_value = quote! {
-        ::pact_core::__private::MessageContractSpec {
-            consumer: #consumer,
-            provider: #provider,
-            given: ::std::vec![#(#given),*],
-            test: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
-            manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
-            spec: #spec,
-        }
+        ::pact_core::__private::MessageContractSpec { #fields }
     };
     let conclude = |verdict: TokenStream| {
         quote_spanned! {name.span()=> ::pact_core::__private::conclude_messages(#verdict) }
