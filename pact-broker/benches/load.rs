@@ -7,7 +7,10 @@
 //!   a branch, a tag, new pact content and a publication;
 //! - **for-verification**: `POST /pacts/provider/{p}/for-verification` with the usual selectors
 //!   (`mainBranch`, `deployedOrReleased`) and pending status, over 10 consumers with 20 versions
-//!   each, a few deployed.
+//!   each, a few deployed. The same query again is answered from the broker's response cache
+//!   (valid until the next write);
+//! - **for-verif-uncached**: the same query from a new provider branch each time, which the
+//!   cache cannot answer: the cost of computing the answer.
 //!
 //! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
 //! PostgreSQL, and the broker's peak RSS at the end of each backend's rows. PostgreSQL is
@@ -19,6 +22,7 @@
 //! cargo bench -p pact-broker --bench load                 # both backends
 //! cargo bench -p pact-broker --bench load -- sqlite publish   # one backend, one operation
 //! PACT_BENCH_REQUESTS=400 cargo bench -p pact-broker --bench load
+//! PACT_BENCH_BROKER_LOG=sqlx::query=debug cargo bench ...   # the broker's RUST_LOG (to stderr)
 //! ```
 
 use std::io::{BufRead as _, BufReader};
@@ -45,7 +49,7 @@ fn main() {
         }
     };
     let backends = chosen(&["sqlite", "postgres"]);
-    let operations = chosen(&["for-verification", "publish"]);
+    let operations = chosen(&["for-verification", "for-verif-uncached", "publish"]);
     let wanted = |name: &str| backends.iter().any(|b| b == name);
     let requests: usize =
         std::env::var("PACT_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
@@ -133,7 +137,7 @@ impl Broker {
         }
         let mut child = command
             .args(["--port", "0", "--database-url", database])
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", std::env::var("PACT_BENCH_BROKER_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -261,6 +265,8 @@ async fn seed(http: &reqwest::Client, broker: &Broker) {
 enum Operation {
     Publish,
     ForVerification,
+    /// The same query from a new provider branch each time: never answered from the cache.
+    ForVerificationUncached,
 }
 
 impl Operation {
@@ -268,6 +274,7 @@ impl Operation {
         match self {
             Operation::Publish => "publish",
             Operation::ForVerification => "for-verification",
+            Operation::ForVerificationUncached => "for-verif-uncached",
         }
     }
 }
@@ -310,6 +317,16 @@ async fn measure(
                         )
                         .await
                     }
+                    Operation::ForVerificationUncached => {
+                        let mut query: Value = serde_json::from_str(FOR_VERIFICATION).expect("JSON");
+                        query["providerVersionBranch"] = json!(format!("feat-{round}-{client}-{i}"));
+                        send(
+                            &http,
+                            &format!("{base}/pacts/provider/Provider/for-verification"),
+                            query.to_string(),
+                        )
+                        .await
+                    }
                 };
                 latencies.push(latency);
             }
@@ -337,7 +354,7 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
         .expect("client");
     seed(&http, &broker).await;
     let mut round = 0;
-    for op in [Operation::ForVerification, Operation::Publish] {
+    for op in [Operation::ForVerification, Operation::ForVerificationUncached, Operation::Publish] {
         if !operations.iter().any(|o| o == op.name()) {
             continue;
         }

@@ -242,6 +242,18 @@ impl Hal {
     }
 }
 
+/// A `200` HAL document already serialized (an answer from the response cache).
+#[derive(Debug, Clone)]
+pub struct HalBytes(pub axum::body::Bytes);
+
+impl IntoResponse for HalBytes {
+    fn into_response(self) -> Response {
+        let mut response = (StatusCode::OK, self.0).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(HAL_JSON));
+        response
+    }
+}
+
 impl IntoResponse for Hal {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.body.to_string()).into_response();

@@ -33,6 +33,23 @@ async fn two_brokers_on_one_postgres_database_share_everything() {
     let href = for_verification.json["_embedded"]["pacts"][0]["_links"]["self"]["href"].as_str().unwrap();
     assert!(href.starts_with(&second.url), "{href}");
 
+    // The first broker answers the same query (and caches the answer): pending for `main`.
+    let pending_query = json!({"consumerVersionSelectors": [{"mainBranch": true}],
+                               "providerVersionBranch": "main", "includePendingStatus": true});
+    let pending = |broker_url: String| {
+        let (client, query) = (&client, &pending_query);
+        async move {
+            let r = client
+                .post(&format!("{broker_url}/pacts/provider/UserService/for-verification"), query)
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json["_embedded"]["pacts"].clone()
+        }
+    };
+    for _ in 0..2 {
+        assert_eq!(pending(first.url.clone()).await[0]["verificationProperties"]["pending"], json!(true));
+    }
+
     // The official verifier verifies the demo service through the second broker.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let provider = format!("http://{}", listener.local_addr().unwrap());
@@ -91,6 +108,23 @@ async fn two_brokers_on_one_postgres_database_share_everything() {
     assert_eq!(row["provider"]["version"]["number"], "0.2", "{:#}", matrix.json);
     assert_eq!(row["verificationResult"]["success"], json!(true));
     assert_eq!(matrix.json["summary"]["deployable"], json!(true));
+
+    // What the first broker answered before is not served again: the verification that went
+    // through the second one ended the pending state...
+    let verified = pending(first.url.clone()).await;
+    assert_eq!(verified[0]["verificationProperties"]["pending"], json!(false));
+    // ...and new content published through the second one is listed by the first at once.
+    let mut changed = demo_pact();
+    changed["interactions"][0]["description"] = json!("a request for UserA, changed");
+    let body = contracts_body("UserServiceClient", "0.3", Some("main"), &[], &[&changed]);
+    let published = client.post(&second.at("/contracts/publish"), &body).await;
+    assert_eq!(published.status, 200, "{}", published.text);
+    let now = pending(first.url.clone()).await;
+    assert_eq!(now.as_array().unwrap().len(), 1, "{now:#}");
+    let self_href =
+        |pacts: &serde_json::Value| pacts[0]["_links"]["self"]["href"].as_str().unwrap().to_string();
+    assert_ne!(self_href(&now), self_href(&verified), "the new content's URL, not the old one");
+    assert_eq!(now[0]["verificationProperties"]["pending"], json!(true), "{now:#}");
 
     // Writes through both at once do not collide.
     let (empty, path) = (json!({}), "/pacticipants/Shared/versions/1/tags/x");

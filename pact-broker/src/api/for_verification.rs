@@ -14,8 +14,9 @@ use crate::domain::for_verification::{self, Request, VerifiablePact};
 use crate::domain::metadata::{MetaSelector, Metadata};
 use crate::domain::{selectors, verification_notices};
 use crate::error::{ApiError, ApiResult};
-use crate::hal::{BaseUrl, Hal, Link};
-use crate::storage::{format_timestamp, pacticipants};
+use crate::hal::{BaseUrl, Hal, HalBytes, Link};
+use crate::storage::{format_timestamp, generation, pacticipants, Conn};
+use axum::body::Bytes;
 
 /// Reads the request body (camelCase keys).
 pub fn parse_request(body: &Value) -> Result<Request, ApiError> {
@@ -188,13 +189,29 @@ fn metadata_of(pact: &VerifiablePact) -> Metadata {
     Metadata { selectors, pending: Some(pact.pending), ..Default::default() }
 }
 
-async fn answer(state: AppState, base: BaseUrl, provider: String, body: Value) -> ApiResult<Hal> {
+/// Answers from the response cache when nothing was written since the same query was
+/// answered; otherwise computes the answer, and caches it when nothing was written meanwhile.
+async fn answer(state: AppState, base: BaseUrl, provider: String, body: Value) -> ApiResult<HalBytes> {
     let request = parse_request(&body)?;
     let mut conn = state.storage.read().await?;
-    let p = pacticipants::find(&mut conn, &provider)
+    let key = (base.as_str().to_string(), provider.clone(), body.to_string());
+    let before = generation::current(&mut conn).await?;
+    if let Some(cached) = state.responses.get(&key, before) {
+        return Ok(HalBytes(cached));
+    }
+    let hal = compute(&mut conn, &base, &provider, &request).await?;
+    let bytes = Bytes::from(hal.body.to_string());
+    if generation::current(&mut conn).await? == before {
+        state.responses.put(key, before, bytes.clone());
+    }
+    Ok(HalBytes(bytes))
+}
+
+async fn compute(conn: &mut Conn, base: &BaseUrl, provider: &str, request: &Request) -> ApiResult<Hal> {
+    let p = pacticipants::find(conn, provider)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("No provider with name '{provider}' found")))?;
-    let found = for_verification::find(&mut conn, &p, &request).await.map_err(|e| match e {
+    let found = for_verification::find(conn, &p, request).await.map_err(|e| match e {
         for_verification::Error::UnknownEnvironment(_) => ApiError::fields(Map::from_iter([(
             "consumerVersionSelectors".to_string(),
             json!([e.to_string()]),
@@ -207,11 +224,11 @@ async fn answer(state: AppState, base: BaseUrl, provider: String, body: Value) -
             let pp = &pact.publication;
             let metadata = metadata_of(pact).encode();
             let href =
-                urls::pact_version(&base, &pp.provider_name, &pp.consumer_name, &pp.sha, Some(&metadata));
+                urls::pact_version(base, &pp.provider_name, &pp.consumer_name, &pp.sha, Some(&metadata));
             let notices_url = if pact.wip {
-                urls::pact_version(&base, &pp.provider_name, &pp.consumer_name, &pp.sha, Some(&metadata))
+                urls::pact_version(base, &pp.provider_name, &pp.consumer_name, &pp.sha, Some(&metadata))
             } else {
-                urls::pact_version(&base, &pp.provider_name, &pp.consumer_name, &pp.sha, None)
+                urls::pact_version(base, &pp.provider_name, &pp.consumer_name, &pp.sha, None)
             };
             let mut properties = Map::new();
             if request.include_pending_status {
@@ -247,7 +264,7 @@ pub async fn query_post(
     base: BaseUrl,
     PathParams(path): PathParams<ProviderPath>,
     JsonBody(body): JsonBody,
-) -> ApiResult<Hal> {
+) -> ApiResult<HalBytes> {
     answer(state, base, path.provider, body).await
 }
 
@@ -257,7 +274,7 @@ pub async fn query_get(
     base: BaseUrl,
     uri: Uri,
     PathParams(path): PathParams<ProviderPath>,
-) -> ApiResult<Hal> {
+) -> ApiResult<HalBytes> {
     answer(state, base, path.provider, body_from_query(&uri)).await
 }
 

@@ -30,6 +30,7 @@ pub mod pacticipants;
 pub mod pacts;
 pub mod provider_pacts;
 pub mod publish_contracts;
+pub mod response_cache;
 pub mod urls;
 pub mod verifications;
 pub mod versions;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub events: Arc<dyn EventSink>,
     /// Webhook delivery: woken after a commit that triggered webhooks.
     pub delivery: Arc<Delivery>,
+    /// Responses computed for the current database generation.
+    pub responses: Arc<response_cache::ResponseCache>,
 }
 
 impl AppState {
@@ -74,7 +77,14 @@ impl AppState {
     /// The webhooks' HTTP client could not be built.
     pub fn new(storage: Storage, config: Config, listen_base: BaseUrl) -> Result<Self, reqwest::Error> {
         let delivery = Arc::new(Delivery::new(config.webhooks.clone())?);
-        Ok(AppState { storage, config: Arc::new(config), listen_base, events: Arc::new(NoEvents), delivery })
+        Ok(AppState {
+            storage,
+            config: Arc::new(config),
+            listen_base,
+            events: Arc::new(NoEvents),
+            delivery,
+            responses: Arc::default(),
+        })
     }
 
     /// Replaces the event sink.

@@ -14,6 +14,7 @@ use super::{now, Backend, Storage, StorageError, StorageResult};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../../migrations/0001_initial.sql")),
     (2, "webhooks", include_str!("../../migrations/0002_webhooks.sql")),
+    (3, "generation_and_tag_index", include_str!("../../migrations/0003_generation_and_tag_index.sql")),
 ];
 
 /// An arbitrary key for PostgreSQL's advisory lock around migrations.

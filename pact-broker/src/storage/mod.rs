@@ -19,6 +19,7 @@
 //! caller composes them inside one transaction.
 
 pub mod environments;
+pub mod generation;
 pub mod matrix;
 pub mod migrations;
 pub mod pacticipants;
@@ -330,6 +331,7 @@ impl Storage {
         let mut tx = self.write.begin().await.map_err(StorageError::from)?;
         match job(&mut tx).await {
             Ok(value) => {
+                generation::bump(&mut tx).await?;
                 tx.commit().await.map_err(StorageError::from)?;
                 Ok(value)
             }
@@ -382,7 +384,8 @@ pub async fn counts(conn: &mut AnyConnection) -> StorageResult<Vec<(&'static str
 /// # Errors
 ///
 /// The commit failed: nothing of the transaction is stored.
-pub async fn commit(tx: Transaction<'static, Any>) -> StorageResult<()> {
+pub async fn commit(mut tx: Transaction<'static, Any>) -> StorageResult<()> {
+    generation::bump(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

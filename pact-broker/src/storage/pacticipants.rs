@@ -39,6 +39,10 @@ pub async fn find_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<Pactic
 
 /// The pacticipant named `name`, created if missing; `true` when it was created.
 pub async fn find_or_create(conn: &mut Conn, name: &str) -> StorageResult<(Pacticipant, bool)> {
+    // Most calls find it: a read is much cheaper than an insert that conflicts.
+    if let Some(found) = find(conn, name).await? {
+        return Ok((found, false));
+    }
     let at = now();
     let inserted = sqlx::query(
         "INSERT INTO pacticipants (name, created_at, updated_at) VALUES ($1, $2, $2) \

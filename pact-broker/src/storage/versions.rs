@@ -31,6 +31,9 @@ pub async fn find_or_create(
     pacticipant: &Pacticipant,
     number: &str,
 ) -> StorageResult<(Version, bool)> {
+    if let Some(found) = find(conn, pacticipant.id, number).await? {
+        return Ok((found, false));
+    }
     let at = now();
     let inserted = sqlx::query(
         "INSERT INTO versions (pacticipant_id, number, created_at, updated_at) VALUES ($1, $2, $3, $3) \
@@ -164,8 +167,9 @@ pub async fn delete(conn: &mut Conn, version_id: i64) -> StorageResult<()> {
 
 const TAG_SELECT: &str =
     "SELECT t.name, t.version_id, v.number AS version_number, p.name AS pacticipant_name, \
-     t.created_at, (SELECT MAX(t2.version_id) FROM tags t2 JOIN versions v2 ON v2.id = t2.version_id \
-     WHERE t2.name = t.name AND v2.pacticipant_id = v.pacticipant_id) AS latest_version_id \
+     t.created_at, (SELECT t2.version_id FROM tags t2 JOIN versions v2 ON v2.id = t2.version_id \
+     WHERE t2.name = t.name AND v2.pacticipant_id = v.pacticipant_id \
+     ORDER BY t2.version_id DESC LIMIT 1) AS latest_version_id \
      FROM tags t JOIN versions v ON v.id = t.version_id JOIN pacticipants p ON p.id = v.pacticipant_id";
 
 fn tag_from_row(row: &AnyRow) -> StorageResult<Tag> {

@@ -151,6 +151,11 @@ async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
             deliver(Ok(()));
         }
     }
+    // Readers compare generations to know that nothing committed while they read.
+    if let Err(e) = super::generation::bump(&mut conn).await {
+        abort(&mut conn, committed, &e.to_string()).await;
+        return;
+    }
     match exec(&mut conn, "COMMIT").await {
         Ok(_) => {
             for deliver in committed {
