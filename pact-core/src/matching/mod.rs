@@ -34,6 +34,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+/// The `contentType` matcher's judgement, for the DSL's check of its own examples.
+#[cfg(feature = "consumer")]
+pub(crate) use content_type::check as check_content_type;
 pub use mismatch::{Mismatch, MismatchKind};
 
 use crate::model::{
