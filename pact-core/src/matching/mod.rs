@@ -26,6 +26,7 @@ mod content_type;
 use pact_datetime as datetime;
 mod json;
 mod mismatch;
+mod multipart;
 mod rules;
 mod select;
 mod xml;
