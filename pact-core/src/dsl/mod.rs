@@ -43,6 +43,7 @@
 mod body;
 mod draft;
 mod generated;
+mod multipart;
 mod request;
 mod response;
 mod scalar;
@@ -51,6 +52,7 @@ mod xml;
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
 pub use generated::{UUID_EXAMPLE, UUID_REGEX};
+pub use multipart::MultipartForm;
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};

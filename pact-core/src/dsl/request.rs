@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::body::{self, BodyTarget};
 use super::draft::{self, Draft, InteractionSink};
-use super::{Pattern, ResponseBuilder, TextValue, XmlElement};
+use super::{MultipartForm, Pattern, ResponseBuilder, TextValue, XmlElement};
 use crate::model::ProviderState;
 
 /// Builds the request side of an interaction; [`will_respond_with`](Self::will_respond_with)
@@ -286,6 +286,33 @@ impl<'a> RequestBuilder<'a> {
     pub fn xml_body(mut self, root: XmlElement) -> Self {
         let part = body::xml(&root);
         self.draft.record("request body", part, |i, part| BodyTarget::request(i).set(part));
+        self
+    }
+
+    /// A `multipart/form-data` body of text fields and files, each with its matchers (see
+    /// [`MultipartForm`]). The `Content-Type` header names the example's boundary and carries a
+    /// regex rule, so a client may choose its own boundary.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// use pact_core::dsl::MultipartForm;
+    /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    /// let mut pact = Contract::new("PhotoUploader", "PhotoService");
+    /// pact.upon_receiving("a photo upload")
+    ///     .post("/photos")
+    ///     .multipart_body(MultipartForm::new().field("title", like!("Holiday")).file("photo", "cat.png", "image/png", PNG))
+    ///     .will_respond_with(201);
+    /// let request = &pact.interactions()[0].request;
+    /// assert!(request.content_type().unwrap().starts_with("multipart/form-data; boundary="));
+    /// assert!(request.matching_rules.header.contains_key("Content-Type"));
+    /// ```
+    pub fn multipart_body(mut self, form: MultipartForm) -> Self {
+        let part = super::multipart::body(&form);
+        self.draft.record("request body", part, |i, (part, header_rule)| {
+            draft::set_header(&mut i.request.headers, "Content-Type", part.content_type.clone());
+            i.request.matching_rules.header.insert("Content-Type".to_string(), header_rule);
+            BodyTarget::request(i).set(part);
+        });
         self
     }
 
