@@ -392,3 +392,59 @@ async fn a_v4_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
 async fn a_v3_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
     both_verifiers_agree(SpecVersion::V3).await;
 }
+
+/// A body that cannot be what it says is a declaration error naming the part, and no pact is
+/// written.
+#[tokio::test]
+async fn bodies_that_contradict_their_own_matchers_are_declaration_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = Contract::new_async("ShopClient", "ShopService").await.with_output_dir(dir.path());
+    pact.upon_receiving("a JPEG called a PNG")
+        .put("/a")
+        .binary_body("image/png", JPEG)
+        .will_respond_with(204);
+    pact.upon_receiving("no media type").get("/b").will_respond_with(200).binary_body("png", PNG);
+    pact.upon_receiving("text that is not JSON")
+        .get("/c")
+        .will_respond_with(200)
+        .json_body(json_pattern!({"settings": content_type!("application/json", "not json")}));
+    pact.upon_receiving("a bad text matcher")
+        .post("/d")
+        .text_body(Scalar::term("(", "x"))
+        .will_respond_with(200);
+    pact.upon_receiving("a bad form field")
+        .post("/e")
+        .form_field("age", Scalar::term("(", "x"))
+        .will_respond_with(200);
+    pact.upon_receiving("a bad XML name")
+        .get("/f")
+        .will_respond_with(200)
+        .xml_body(XmlElement::new("1order"));
+    pact.upon_receiving("a bad request XML")
+        .post("/f")
+        .xml_body(XmlElement::new("a b"))
+        .will_respond_with(200);
+    pact.upon_receiving("an empty form")
+        .post("/g")
+        .multipart_body(MultipartForm::new())
+        .will_respond_with(200);
+    pact.upon_receiving("a JPEG file called a PNG")
+        .post("/h")
+        .multipart_body(MultipartForm::new().file("photo", "a.png", "image/png", JPEG))
+        .will_respond_with(200);
+    let text = pact.finish().unwrap_err().to_string();
+    for needle in [
+        "request body: the example bytes do not match their own contentType rule: expected content of type image/png but the content looks like image/jpeg",
+        "response body: \"png\" is not a media type such as image/png",
+        "response body: $.settings: content_type!: the example does not match its own matcher",
+        "request body: $: regular expression \"(\"",
+        "request form field age: $: regular expression \"(\"",
+        "response body: $['1order']: \"1order\" is not an XML element name",
+        "request body: $['a b']: \"a b\" is not an XML element name",
+        "request body: a multipart body needs at least one part",
+        "request body: $.photo: the example file does not match its own contentType rule",
+    ] {
+        assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no pact is written");
+}
