@@ -206,12 +206,27 @@ impl<'a> RequestBuilder<'a> {
     ///
     /// ```
     /// # use pact_core::prelude::*;
-    /// let mut pact = Contract::new("Greeter", "GreetingService");
-    /// pact.upon_receiving("a greeting")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a greeting")
     ///     .post("/greetings")
     ///     .text_body(term!("^Hello, \\w+$", "Hello, Bob"))
     ///     .will_respond_with(201);
-    /// let request = &pact.interactions()[0].request;
+    /// let request = &collected.0[0].request;
     /// assert_eq!(request.body.as_text().unwrap(), "Hello, Bob");
     /// assert_eq!(request.matching_rules.body.keys().next().unwrap().as_str(), "$");
     /// ```
@@ -227,14 +242,29 @@ impl<'a> RequestBuilder<'a> {
     ///
     /// ```
     /// # use pact_core::prelude::*;
-    /// let mut pact = Contract::new("SignupForm", "AccountService");
-    /// pact.upon_receiving("a sign-up")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a sign-up")
     ///     .post("/accounts")
     ///     .form_field("name", like!("Alice Smith"))
     ///     .form_field("age", integer!(30))
     ///     .will_respond_with(201);
-    /// let request = &pact.interactions()[0].request;
-    /// assert_eq!(request.body.as_text().unwrap(), "name=Alice%20Smith&age=30");
+    /// let request = &collected.0[0].request;
+    /// assert_eq!(request.body.as_text().unwrap(), "name=Alice+Smith&age=30");
     /// let paths: Vec<&str> = request.matching_rules.body.keys().map(|p| p.as_str()).collect();
     /// assert_eq!(paths, ["$.age", "$.name"]);
     /// ```
@@ -254,12 +284,27 @@ impl<'a> RequestBuilder<'a> {
     /// ```
     /// # use pact_core::prelude::*;
     /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    /// let mut pact = Contract::new("AvatarUploader", "AvatarService");
-    /// pact.upon_receiving("an avatar upload")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an avatar upload")
     ///     .put("/avatars/1")
     ///     .binary_body("image/png", PNG)
     ///     .will_respond_with(204);
-    /// let request = &pact.interactions()[0].request;
+    /// let request = &collected.0[0].request;
     /// assert_eq!(request.body.to_bytes(), PNG);
     /// assert_eq!(request.matching_rules.body.values().next().unwrap().rules[0].name(), "contentType");
     /// ```
@@ -275,12 +320,27 @@ impl<'a> RequestBuilder<'a> {
     /// ```
     /// # use pact_core::prelude::*;
     /// use pact_core::dsl::XmlElement;
-    /// let mut pact = Contract::new("OrderClient", "OrderService");
-    /// pact.upon_receiving("an XML order")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an XML order")
     ///     .post("/orders")
     ///     .xml_body(XmlElement::new("order").attr("id", integer!(1)))
     ///     .will_respond_with(201);
-    /// let request = &pact.interactions()[0].request;
+    /// let request = &collected.0[0].request;
     /// assert_eq!(request.body.as_text().unwrap(), r#"<order id="1"/>"#);
     /// ```
     pub fn xml_body(mut self, root: XmlElement) -> Self {
@@ -297,12 +357,27 @@ impl<'a> RequestBuilder<'a> {
     /// # use pact_core::prelude::*;
     /// use pact_core::dsl::MultipartForm;
     /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    /// let mut pact = Contract::new("PhotoUploader", "PhotoService");
-    /// pact.upon_receiving("a photo upload")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a photo upload")
     ///     .post("/photos")
     ///     .multipart_body(MultipartForm::new().field("title", like!("Holiday")).file("photo", "cat.png", "image/png", PNG))
     ///     .will_respond_with(201);
-    /// let request = &pact.interactions()[0].request;
+    /// let request = &collected.0[0].request;
     /// assert!(request.content_type().unwrap().starts_with("multipart/form-data; boundary="));
     /// assert!(request.matching_rules.header.contains_key("Content-Type"));
     /// ```

@@ -73,12 +73,27 @@ impl<'a> ResponseBuilder<'a> {
     ///
     /// ```
     /// # use pact_core::prelude::*;
-    /// let mut pact = Contract::new("Greeter", "GreetingService");
-    /// pact.upon_receiving("a greeting")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a greeting")
     ///     .get("/greeting")
     ///     .will_respond_with(200)
     ///     .text_body(term!("^Hello, \\w+$", "Hello, Bob"));
-    /// let response = &pact.interactions()[0].response;
+    /// let response = &collected.0[0].response;
     /// assert_eq!(response.body.as_text().unwrap(), "Hello, Bob");
     /// ```
     pub fn text_body(mut self, body: impl TextValue) -> Self {
@@ -93,12 +108,27 @@ impl<'a> ResponseBuilder<'a> {
     /// ```
     /// # use pact_core::prelude::*;
     /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    /// let mut pact = Contract::new("AvatarViewer", "AvatarService");
-    /// pact.upon_receiving("an avatar")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an avatar")
     ///     .get("/avatars/1")
     ///     .will_respond_with(200)
     ///     .binary_body("image/png", PNG);
-    /// assert_eq!(pact.interactions()[0].response.body.to_bytes(), PNG);
+    /// assert_eq!(collected.0[0].response.body.to_bytes(), PNG);
     /// ```
     pub fn binary_body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
         let part = body::binary(content_type, bytes.into());
@@ -112,12 +142,27 @@ impl<'a> ResponseBuilder<'a> {
     /// ```
     /// # use pact_core::prelude::*;
     /// use pact_core::dsl::XmlElement;
-    /// let mut pact = Contract::new("OrderClient", "OrderService");
-    /// pact.upon_receiving("an XML order")
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an XML order")
     ///     .get("/orders/1")
     ///     .will_respond_with(200)
     ///     .xml_body(XmlElement::new("order").child(XmlElement::new("total").text(decimal!(9.5))));
-    /// let response = &pact.interactions()[0].response;
+    /// let response = &collected.0[0].response;
     /// assert_eq!(response.body.as_text().unwrap(), "<order><total>9.5</total></order>");
     /// ```
     pub fn xml_body(mut self, root: XmlElement) -> Self {
