@@ -52,7 +52,7 @@ mod xml;
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
 pub use generated::{UUID_EXAMPLE, UUID_REGEX};
-pub use multipart::MultipartForm;
+pub use multipart::{MultipartExample, MultipartForm};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};

@@ -29,15 +29,26 @@ pub(super) const CONTENT_TYPE_REGEX: &str = r"^multipart/form-data;(\s*charset=[
 /// let form = MultipartForm::new()
 ///     .field("title", like!("Holiday"))
 ///     .file("photo", "cat.png", "image/png", PNG);
-/// let (bytes, content_type, rules) = form.to_multipart().unwrap();
-/// assert_eq!(content_type, "multipart/form-data; boundary=pact-rs-form-boundary");
-/// assert!(bytes.starts_with(b"--pact-rs-form-boundary\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHoliday\r\n"));
-/// let paths: Vec<&str> = rules.keys().map(|p| p.as_str()).collect();
+/// let example = form.to_multipart().unwrap();
+/// assert_eq!(example.content_type, "multipart/form-data; boundary=pact-rs-form-boundary");
+/// assert!(example.bytes.starts_with(b"--pact-rs-form-boundary\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHoliday\r\n"));
+/// let paths: Vec<&str> = example.rules.keys().map(|p| p.as_str()).collect();
 /// assert_eq!(paths, ["$.photo", "$.title"]);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MultipartForm {
     parts: Vec<FormPart>,
+}
+
+/// What a [`MultipartForm`] writes into a pact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartExample {
+    /// The example body.
+    pub bytes: Vec<u8>,
+    /// Its `Content-Type`, naming the boundary.
+    pub content_type: String,
+    /// The body rules, by path.
+    pub rules: std::collections::BTreeMap<PathExpr, RuleList>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,10 +90,12 @@ impl MultipartForm {
 
     /// The example body, its `Content-Type` (with the boundary) and its rules by path; an
     /// error names each part that cannot be written.
-    pub fn to_multipart(
-        &self,
-    ) -> Result<(Vec<u8>, String, std::collections::BTreeMap<PathExpr, RuleList>), PatternError> {
-        self.render().map(|(bytes, content_type, compiled)| (bytes, content_type, compiled.rules))
+    pub fn to_multipart(&self) -> Result<MultipartExample, PatternError> {
+        self.render().map(|(bytes, content_type, compiled)| MultipartExample {
+            bytes,
+            content_type,
+            rules: compiled.rules,
+        })
     }
 
     fn render(&self) -> Result<(Vec<u8>, String, Compiled), PatternError> {

@@ -252,8 +252,7 @@ fn compare_file(
             return;
         }
     }
-    let mut part_rules = MatchingRules::default();
-    part_rules.body = below(rules.entries(), key);
+    let part_rules = MatchingRules { body: below(rules.entries(), key), ..MatchingRules::default() };
     let expected_body = Body::from_bytes(expected.data, expected_type);
     let actual_body = Body::from_bytes(actual.data, actual_type.or(expected_type));
     out.extend(match_body(
