@@ -256,10 +256,10 @@ pub mod prelude {
     pub use crate::message::{MessagePact, ReceivedMessage};
     pub use crate::message_contract;
     pub use crate::{
-        any_of, array_contains, boolean, contract, date, datetime, decimal, each_key, each_like, each_value,
-        equality, from_provider_state, includes, integer, json_pattern, like, mock_server_url, not_empty,
-        null, nullable, number, random_boolean, random_decimal, random_hex, random_int, random_string,
-        semver, term, time, uuid, values,
+        any_of, array_contains, boolean, content_type, contract, date, datetime, decimal, each_key,
+        each_like, each_value, equality, from_provider_state, includes, integer, json_pattern, like,
+        mock_server_url, not_empty, null, nullable, number, random_boolean, random_decimal, random_hex,
+        random_int, random_string, semver, term, time, uuid, values,
     };
     /// For provider-state params: `.given_with("a user exists", json!({"name": "UserA"}))`.
     pub use serde_json::json;

@@ -82,6 +82,7 @@ pub(crate) fn state_with(name: String, params: Value) -> ProviderState {
 
 /// A path, query or header value as a pact holds it: its example text, the rules at its root and
 /// its generator.
+#[derive(Debug, Clone)]
 pub(crate) struct TextPart {
     pub example: String,
     pub rules: Option<RuleList>,

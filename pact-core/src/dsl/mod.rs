@@ -40,18 +40,23 @@
 //! `datetime!`, `date!` and `time!` check their format, and that a literal example follows it,
 //! at compile time.
 
+mod body;
 mod draft;
 mod generated;
+mod multipart;
 mod request;
 mod response;
 mod scalar;
+mod xml;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
 pub use generated::{UUID_EXAMPLE, UUID_REGEX};
+pub use multipart::{MultipartExample, MultipartForm};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};
+pub use xml::XmlElement;
 
 use std::collections::BTreeMap;
 
@@ -521,6 +526,26 @@ macro_rules! boolean {
 macro_rules! null {
     () => {
         $crate::__private::Pattern::null()
+    };
+}
+
+/// A value whose content is of a media type, judged by what it looks like (its magic bytes, or
+/// whether it parses as JSON, XML or text), not by a header: `content_type!("image/png", example)`
+/// (the `contentType` matcher). In a JSON body, a form field or XML, the example is text; for
+/// binary content use `binary_body(mime, bytes)`, which writes the same rule on the whole body.
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"settings": content_type!("application/json", "{\"dark\":true}")});
+/// assert_eq!(body.example()["settings"], "{\"dark\":true}");
+/// let rules = body.body_rules().unwrap();
+/// assert_eq!(rules.values().next().unwrap().rules[0].name(), "contentType");
+/// ```
+#[macro_export]
+macro_rules! content_type {
+    ($mime:expr, $example:expr $(,)?) => {
+        $crate::__private::Scalar::content_type($mime, $example)
     };
 }
 

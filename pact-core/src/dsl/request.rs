@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
+use super::body::{self, BodyTarget};
 use super::draft::{self, Draft, InteractionSink};
-use super::{Pattern, ResponseBuilder, TextValue};
+use super::{MultipartForm, Pattern, ResponseBuilder, TextValue, XmlElement};
 use crate::model::ProviderState;
 
 /// Builds the request side of an interaction; [`will_respond_with`](Self::will_respond_with)
@@ -198,6 +199,196 @@ impl<'a> RequestBuilder<'a> {
             .collect::<Vec<_>>()
             .join("&");
         self.body("application/x-www-form-urlencoded", text)
+    }
+
+    /// A text body (`text/plain` unless a content type is set): a string, or a pattern of one
+    /// value such as `term!`, whose rule applies to the whole text (at `$`).
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a greeting")
+    ///     .post("/greetings")
+    ///     .text_body(term!("^Hello, \\w+$", "Hello, Bob"))
+    ///     .will_respond_with(201);
+    /// let request = &collected.0[0].request;
+    /// assert_eq!(request.body.as_text().unwrap(), "Hello, Bob");
+    /// assert_eq!(request.matching_rules.body.keys().next().unwrap().as_str(), "$");
+    /// ```
+    pub fn text_body(mut self, body: impl TextValue) -> Self {
+        let part = body::text(body);
+        self.draft.record("request body", part, |i, part| BodyTarget::request(i).set(part));
+        self
+    }
+
+    /// Adds a field to a form-urlencoded body (`application/x-www-form-urlencoded`): a string,
+    /// a number, or a pattern of one value such as `like!` or `term!`, whose rules apply to the
+    /// field (at `$.name`). Call again for more fields, or more values of one field.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a sign-up")
+    ///     .post("/accounts")
+    ///     .form_field("name", like!("Alice Smith"))
+    ///     .form_field("age", integer!(30))
+    ///     .will_respond_with(201);
+    /// let request = &collected.0[0].request;
+    /// assert_eq!(request.body.as_text().unwrap(), "name=Alice+Smith&age=30");
+    /// let paths: Vec<&str> = request.matching_rules.body.keys().map(|p| p.as_str()).collect();
+    /// assert_eq!(paths, ["$.age", "$.name"]);
+    /// ```
+    pub fn form_field(mut self, name: &str, value: impl TextValue) -> Self {
+        let added = BodyTarget::request(&mut self.draft.interaction).add_form_field(name, value);
+        if let Err(e) = added {
+            self.draft.mistake(&format!("request form field {name}"), e);
+        }
+        self
+    }
+
+    /// A binary body of `content_type`, such as an image. The provider's content is judged by
+    /// what it looks like (its magic bytes), not compared byte for byte: the body carries a
+    /// `contentType` rule at `$`, as pact-reference's `with_binary_file` writes. The example
+    /// must look like `content_type` itself.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an avatar upload")
+    ///     .put("/avatars/1")
+    ///     .binary_body("image/png", PNG)
+    ///     .will_respond_with(204);
+    /// let request = &collected.0[0].request;
+    /// assert_eq!(request.body.to_bytes(), PNG);
+    /// assert_eq!(request.matching_rules.body.values().next().unwrap().rules[0].name(), "contentType");
+    /// ```
+    pub fn binary_body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        let part = body::binary(content_type, bytes.into());
+        self.draft.record("request body", part, |i, part| BodyTarget::request(i).set(part));
+        self
+    }
+
+    /// An XML body (`application/xml` unless a content type is set), with the matchers on its
+    /// elements, attributes and text (see [`XmlElement`]).
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// use pact_core::dsl::XmlElement;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an XML order")
+    ///     .post("/orders")
+    ///     .xml_body(XmlElement::new("order").attr("id", integer!(1)))
+    ///     .will_respond_with(201);
+    /// let request = &collected.0[0].request;
+    /// assert_eq!(request.body.as_text().unwrap(), r#"<order id="1"/>"#);
+    /// ```
+    pub fn xml_body(mut self, root: XmlElement) -> Self {
+        let part = body::xml(&root);
+        self.draft.record("request body", part, |i, part| BodyTarget::request(i).set(part));
+        self
+    }
+
+    /// A `multipart/form-data` body of text fields and files, each with its matchers (see
+    /// [`MultipartForm`]). The `Content-Type` header names the example's boundary and carries a
+    /// regex rule, so a client may choose its own boundary.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// use pact_core::dsl::MultipartForm;
+    /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a photo upload")
+    ///     .post("/photos")
+    ///     .multipart_body(MultipartForm::new().field("title", like!("Holiday")).file("photo", "cat.png", "image/png", PNG))
+    ///     .will_respond_with(201);
+    /// let request = &collected.0[0].request;
+    /// assert!(request.content_type().unwrap().starts_with("multipart/form-data; boundary="));
+    /// assert!(request.matching_rules.header.contains_key("Content-Type"));
+    /// ```
+    pub fn multipart_body(mut self, form: MultipartForm) -> Self {
+        let part = super::multipart::body(&form);
+        self.draft.record("request body", part, |i, (part, header_rule)| {
+            draft::set_header(&mut i.request.headers, "Content-Type", part.content_type.clone());
+            i.request.matching_rules.header.insert("Content-Type".to_string(), header_rule);
+            BodyTarget::request(i).set(part);
+        });
+        self
     }
 
     /// Switches to the response, with its status.

@@ -1,7 +1,8 @@
 //! [`ResponseBuilder`]: what the provider answers.
 
+use super::body::{self, BodyTarget};
 use super::draft::{self, Draft};
-use super::{Pattern, RequestBuilder, TextValue};
+use super::{Pattern, RequestBuilder, TextValue, XmlElement};
 use crate::model::{MatchingRule, RuleList, StatusCodeRule};
 
 /// Builds the response side of an interaction. The interaction is handed to the contract when
@@ -64,6 +65,109 @@ impl<'a> ResponseBuilder<'a> {
         let response = &mut self.draft.interaction.response;
         response.body = body;
         draft::set_header(&mut response.headers, "Content-Type", content_type.to_string());
+        self
+    }
+
+    /// A text body (`text/plain` unless a content type is set): a string, or a pattern of one
+    /// value such as `term!`, whose rule applies to the whole text (at `$`).
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a greeting")
+    ///     .get("/greeting")
+    ///     .will_respond_with(200)
+    ///     .text_body(term!("^Hello, \\w+$", "Hello, Bob"));
+    /// let response = &collected.0[0].response;
+    /// assert_eq!(response.body.as_text().unwrap(), "Hello, Bob");
+    /// ```
+    pub fn text_body(mut self, body: impl TextValue) -> Self {
+        let part = body::text(body);
+        self.draft.record("response body", part, |i, part| BodyTarget::response(i).set(part));
+        self
+    }
+
+    /// A binary body of `content_type`, judged by what the provider's content looks like (a
+    /// `contentType` rule at `$`); see [`RequestBuilder::binary_body`].
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an avatar")
+    ///     .get("/avatars/1")
+    ///     .will_respond_with(200)
+    ///     .binary_body("image/png", PNG);
+    /// assert_eq!(collected.0[0].response.body.to_bytes(), PNG);
+    /// ```
+    pub fn binary_body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        let part = body::binary(content_type, bytes.into());
+        self.draft.record("response body", part, |i, part| BodyTarget::response(i).set(part));
+        self
+    }
+
+    /// An XML body (`application/xml` unless a content type is set), with the matchers on its
+    /// elements, attributes and text (see [`XmlElement`]).
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// use pact_core::dsl::XmlElement;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "an XML order")
+    ///     .get("/orders/1")
+    ///     .will_respond_with(200)
+    ///     .xml_body(XmlElement::new("order").child(XmlElement::new("total").text(decimal!(9.5))));
+    /// let response = &collected.0[0].response;
+    /// assert_eq!(response.body.as_text().unwrap(), "<order><total>9.5</total></order>");
+    /// ```
+    pub fn xml_body(mut self, root: XmlElement) -> Self {
+        let part = body::xml(&root);
+        self.draft.record("response body", part, |i, part| BodyTarget::response(i).set(part));
         self
     }
 

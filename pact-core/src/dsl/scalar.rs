@@ -125,6 +125,23 @@ impl Scalar {
         Scalar::checked(Pattern::not_empty(example.into_scalar().0), "not_empty")
     }
 
+    /// Content of a media type, judged by what it looks like (`content_type!`); the example is
+    /// text.
+    pub fn content_type(mime: &str, example: impl Into<String>) -> Self {
+        let example = example.into();
+        let checked = super::body::check_media_type(mime).map_err(|e| e.to_string()).and_then(|()| {
+            crate::matching::check_content_type(mime, example.as_bytes(), None)
+                .map_err(|e| format!("the example does not match its own matcher: {e}"))
+        });
+        match checked {
+            Ok(()) => Scalar(Pattern::Rule {
+                example: Box::new(Pattern::from(example)),
+                rules: vec![crate::model::MatchingRule::ContentType(mime.to_string())],
+            }),
+            Err(e) => Scalar(Pattern::Invalid { error: format!("content_type!: {e}") }),
+        }
+    }
+
     /// The example value.
     pub fn example(&self) -> Value {
         self.0.example()

@@ -1,5 +1,5 @@
-//! Comparing bodies: choose how by content type (JSON, XML, form-urlencoded, text or bytes),
-//! then compare under the body rules.
+//! Comparing bodies: choose how by content type (JSON, XML, form-urlencoded, multipart, text or
+//! bytes), then compare under the body rules.
 
 use serde_json::Value;
 
@@ -7,7 +7,7 @@ use super::json::JsonMatcher;
 use super::mismatch::{Mismatch, MismatchKind};
 use super::rules::{self, show, Mode};
 use super::select::PathRules;
-use super::{content_type, xml};
+use super::{content_type, multipart, xml};
 use crate::model::{parse_query_string, Body, ContentKind, Data, MatchingRule, MatchingRules, Segment};
 
 /// One side of a comparison: the body and the content type its headers or metadata state.
@@ -58,6 +58,11 @@ pub(crate) fn match_body(
         );
     };
     let path_rules = PathRules::new(&rules.body);
+
+    if let Some(expected_type) = expected.content_type.filter(|ct| multipart::is_multipart(Some(ct))) {
+        let (e, a) = (expected.body.to_bytes(), actual.body.to_bytes());
+        return multipart::compare(&e, expected_type, &a, actual.content_type, &path_rules, prefix);
+    }
 
     // A contentType rule on the whole body judges the bytes.
     if let Some(selected) = path_rules.select(&[]) {

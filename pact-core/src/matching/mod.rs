@@ -26,6 +26,7 @@ mod content_type;
 use pact_datetime as datetime;
 mod json;
 mod mismatch;
+mod multipart;
 mod rules;
 mod select;
 mod xml;
@@ -34,6 +35,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+/// The `contentType` matcher's judgement, for the DSL's check of its own examples.
+#[cfg(feature = "consumer")]
+pub(crate) use content_type::check as check_content_type;
 pub use mismatch::{Mismatch, MismatchKind};
 
 use crate::model::{
