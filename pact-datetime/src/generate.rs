@@ -31,7 +31,12 @@ pub fn now_millis() -> i64 {
 /// assert_eq!(generate(Kind::Time, None, Some("- 2 hours"), at).unwrap(), "18:16:01");
 /// assert_eq!(generate(Kind::DateTime, None, None, at).unwrap(), "2016-12-15T20:16:01.500+0000");
 /// ```
-pub fn generate(kind: Kind, format: Option<&str>, expression: Option<&str>, now_millis: i64) -> Result<String, String> {
+pub fn generate(
+    kind: Kind,
+    format: Option<&str>,
+    expression: Option<&str>,
+    now_millis: i64,
+) -> Result<String, String> {
     let moment = match expression.map(str::trim).filter(|e| !e.is_empty()) {
         Some(expression) => apply(kind, expression, Moment::from_millis(now_millis))?,
         None => Moment::from_millis(now_millis),
@@ -127,7 +132,9 @@ fn write(format: &str, m: &Moment) -> Result<String, String> {
             }
             'n' => pad(&mut out, m.millis * 1_000_000, 1),
             'A' => pad(&mut out, ((m.hour * 60 + m.minute) * 60 + m.second) * 1000 + m.millis, 1),
-            'N' => pad(&mut out, (((m.hour * 60 + m.minute) * 60 + m.second) * 1000 + m.millis) * 1_000_000, 1),
+            'N' => {
+                pad(&mut out, (((m.hour * 60 + m.minute) * 60 + m.second) * 1000 + m.millis) * 1_000_000, 1)
+            }
             'E' if n <= 3 => out.push_str(&day_name[..3]),
             'E' => out.push_str(day_name),
             'e' | 'c' => match n {
@@ -166,7 +173,11 @@ fn write(format: &str, m: &Moment) -> Result<String, String> {
                 2 | 4 => "+0000",
                 _ => "+00:00",
             }),
-            other => return Err(format!("the date/time format {format:?} uses the unknown pattern letter {other:?}")),
+            other => {
+                return Err(format!(
+                    "the date/time format {format:?} uses the unknown pattern letter {other:?}"
+                ))
+            }
         }
         i += n;
     }
@@ -192,7 +203,8 @@ mod tests {
             (Kind::Time, "K:mm O X x Z ZZZZ ZZZZZ"),
         ];
         // Every 29th hour of a leap year (each hour of the day, each month) and some odd instants.
-        let mut instants: Vec<i64> = (0..366 * 24).step_by(29).map(|h| 1_577_836_800_000 + h * 3_600_000 + 1234).collect();
+        let mut instants: Vec<i64> =
+            (0..366 * 24).step_by(29).map(|h| 1_577_836_800_000 + h * 3_600_000 + 1234).collect();
         instants.extend([0, 951_782_400_000, 4_102_444_799_999, -86_400_000]);
         for (kind, format) in formats {
             for at in &instants {
@@ -215,7 +227,10 @@ mod tests {
             "Tue 2000-02-29 23:59:59.999 60"
         );
         assert_eq!(generate(Kind::Date, None, Some("+ 1 year"), at).unwrap(), "2001-02-28");
-        assert_eq!(generate(Kind::DateTime, Some("yyyy-MM-dd HH:mm"), Some("tomorrow @ noon"), at).unwrap(), "2000-03-01 12:00");
+        assert_eq!(
+            generate(Kind::DateTime, Some("yyyy-MM-dd HH:mm"), Some("tomorrow @ noon"), at).unwrap(),
+            "2000-03-01 12:00"
+        );
         assert!(generate(Kind::Date, Some("yyyy-bb"), None, at).is_err());
     }
 }

@@ -56,7 +56,8 @@ fn walk(hir: &Hir, next: &mut dyn FnMut() -> u64, out: &mut String) -> Result<()
         HirKind::Class(Class::Unicode(class)) => {
             // ASCII characters when the class has any (text for headers and paths), as
             // pact-reference's ASCII parse does; otherwise any of the class.
-            let all: Vec<(u32, u32)> = class.ranges().iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect();
+            let all: Vec<(u32, u32)> =
+                class.ranges().iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect();
             let ascii: Vec<(u32, u32)> =
                 all.iter().filter(|(s, _)| *s < 0x80).map(|(s, e)| (*s, (*e).min(0x7f))).collect();
             let ranges = if ascii.is_empty() { all } else { ascii };
@@ -79,8 +80,12 @@ fn walk(hir: &Hir, next: &mut dyn FnMut() -> u64, out: &mut String) -> Result<()
         }
         HirKind::Class(Class::Bytes(class)) => {
             // ASCII only, so that the text stays valid UTF-8.
-            let ranges: Vec<(u8, u8)> =
-                class.ranges().iter().filter(|r| r.start() < 0x80).map(|r| (r.start(), r.end().min(0x7f))).collect();
+            let ranges: Vec<(u8, u8)> = class
+                .ranges()
+                .iter()
+                .filter(|r| r.start() < 0x80)
+                .map(|r| (r.start(), r.end().min(0x7f)))
+                .collect();
             let total: u64 = ranges.iter().map(|(s, e)| u64::from(*e) - u64::from(*s) + 1).sum();
             if total == 0 {
                 return Err("has a class with no ASCII character".into());

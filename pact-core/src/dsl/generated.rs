@@ -24,6 +24,10 @@ use serde_json::Value;
 use super::{Pattern, Scalar, TextValue};
 use crate::model::{DataType, Generator, GeneratorError, MatchingRule, PactRegex};
 
+/// The moment whose date and time are the examples of `datetime!`, `date!` and `time!` given only
+/// a format: 2016-12-15T20:16:01Z.
+pub const NOW_EXAMPLE_MILLIS: i64 = 1_481_832_961_000;
+
 /// The example of `uuid!()`.
 pub const UUID_EXAMPLE: &str = "e2490de5-5bd3-43d5-b7c4-526e33f71304";
 /// The regular expression `uuid!` writes (lower or upper case hexadecimal, hyphenated).
@@ -106,6 +110,46 @@ impl Scalar {
             ),
             Err(error) => Scalar::checked(Pattern::Invalid { error }, "uuid!"),
         }
+    }
+
+    /// The date and time "now" in a Java-style `format` (`datetime!` with only a format): a
+    /// `DateTime` generator and a `datetime` rule. The example is [`NOW_EXAMPLE_MILLIS`]'s
+    /// moment in that format, so the pact file does not change from run to run.
+    pub fn datetime_now(format: &str) -> Self {
+        Scalar::now(pact_datetime::Kind::DateTime, format, "datetime!")
+    }
+
+    /// Today's date in a Java-style `format` (`date!` with only a format): a `Date` generator and
+    /// a `date` rule.
+    pub fn date_now(format: &str) -> Self {
+        Scalar::now(pact_datetime::Kind::Date, format, "date!")
+    }
+
+    /// The time now in a Java-style `format` (`time!` with only a format): a `Time` generator and
+    /// a `time` rule.
+    pub fn time_now(format: &str) -> Self {
+        Scalar::now(pact_datetime::Kind::Time, format, "time!")
+    }
+
+    fn now(kind: pact_datetime::Kind, format: &str, name: &str) -> Self {
+        let example = match pact_datetime::generate(kind, Some(format), None, NOW_EXAMPLE_MILLIS) {
+            Ok(example) => example,
+            Err(error) => {
+                return Scalar::checked(Pattern::Invalid { error: format!("{name}: {error}") }, name)
+            }
+        };
+        let (rule, generator) = match kind {
+            pact_datetime::Kind::DateTime => {
+                (MatchingRule::DateTime(Some(format.into())), Generator::date_time(Some(format)))
+            }
+            pact_datetime::Kind::Date => {
+                (MatchingRule::Date(Some(format.into())), Generator::date(Some(format)))
+            }
+            pact_datetime::Kind::Time => {
+                (MatchingRule::Time(Some(format.into())), Generator::time(Some(format)))
+            }
+        };
+        Scalar::generated(Value::from(example), rule, generator, name)
     }
 
     /// A random integer from `min` to `max` (`random_int!`); the example is `min`.
