@@ -251,7 +251,7 @@ pub use pact_macros::{message_provider, provider_state};
 #[cfg(feature = "consumer")]
 pub mod prelude {
     pub use crate::contract::Contract;
-    pub use crate::dsl::{Pattern, Scalar};
+    pub use crate::dsl::{AnyOf, Pattern, Scalar};
     /// Message pacts: `#[message_contract]` tests take a `&mut MessagePact`.
     pub use crate::message::{MessagePact, ReceivedMessage};
     pub use crate::message_contract;

@@ -228,16 +228,95 @@ impl Scalar {
     }
 }
 
-/// Any one of several matchers (a `combine: OR` rule list): `any_of!(integer!(1), term!("^n/a$", "n/a"))`.
-/// The example is the first alternative's.
+/// Any one of several matchers (a `combine: OR` rule list), in a body, a path, a query value or a
+/// header; the example is the first alternative's.
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"amount": any_of!(integer!(1), term!("^n/a$", "n/a"))});
+/// assert_eq!(body.example()["amount"], 1);
+///
+/// // In a query value or a header, each alternative holds one value.
+/// let mut pact = Contract::new("OrderClient", "OrderService");
+/// pact.upon_receiving("orders by limit")
+///     .get("/orders")
+///     .query("limit", any_of!(integer!(10), term!("^all$", "all")))
+///     .will_respond_with(200);
+/// ```
 #[macro_export]
 macro_rules! any_of {
     ($($alternative:expr),+ $(,)?) => {
-        $crate::__private::Pattern::any_of(vec![$($crate::__private::Pattern::from($alternative)),+])
+        $crate::__private::AnyOf::new(vec![$($crate::__private::Pattern::from($alternative)),+])
     };
 }
 
+/// What `any_of!` makes: a [`Pattern`] in a body, and a [`TextValue`] in a path, a query value or
+/// a header, where every alternative must hold one string, number or boolean (checked when the
+/// interaction is declared).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyOf(Pattern);
+
+impl AnyOf {
+    /// Any one of `alternatives`.
+    pub fn new(alternatives: Vec<Pattern>) -> Self {
+        AnyOf(Pattern::any_of(alternatives))
+    }
+
+    /// The example: the first alternative's.
+    pub fn example(&self) -> Value {
+        self.0.example()
+    }
+}
+
+impl From<AnyOf> for Pattern {
+    fn from(any: AnyOf) -> Self {
+        any.0
+    }
+}
+
+impl TextValue for AnyOf {
+    fn into_scalar(self) -> Scalar {
+        let Pattern::AnyOf(alternatives) = &self.0 else {
+            return Scalar::checked(self.0, "any_of!");
+        };
+        let several = alternatives
+            .iter()
+            .position(|a| matches!(a.example(), Value::Object(_) | Value::Array(_) | Value::Null));
+        match several {
+            Some(i) => Scalar::checked(
+                Pattern::Invalid {
+                    error: format!(
+                        "alternative {} of any_of! is not one string, number or boolean, which is all a path, \
+                         query value or header holds",
+                        i + 1
+                    ),
+                },
+                "any_of!",
+            ),
+            None => Scalar::checked(self.0, "any_of!"),
+        }
+    }
+}
+
 /// A matcher, or `null`: `nullable!(like!("Al"))` is `any_of!(like!("Al"), null!())`.
+///
+/// Only in a body: a path, a query value or a header is text and is never null, so `nullable!`
+/// there does not compile (leave the header or parameter out of the request instead).
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"nickname": nullable!(like!("Al"))});
+/// assert_eq!(body.example()["nickname"], "Al");
+/// ```
+///
+/// ```compile_fail
+/// use pact_core::prelude::*;
+///
+/// let mut pact = Contract::new("OrderClient", "OrderService");
+/// pact.upon_receiving("a search").get("/orders").header("X-Tag", nullable!(like!("a")));
+/// ```
 #[macro_export]
 macro_rules! nullable {
     ($matcher:expr $(,)?) => {

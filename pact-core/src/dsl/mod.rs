@@ -48,7 +48,7 @@ mod scalar;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
-pub use generated::{UUID_EXAMPLE, UUID_REGEX};
+pub use generated::{AnyOf, NOW_EXAMPLE_MILLIS, UUID_EXAMPLE, UUID_REGEX};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
 pub use scalar::{Scalar, TextValue};
