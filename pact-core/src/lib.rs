@@ -251,7 +251,7 @@ pub use pact_macros::{message_provider, provider_state};
 #[cfg(feature = "consumer")]
 pub mod prelude {
     pub use crate::contract::Contract;
-    pub use crate::dsl::{AnyOf, Pattern, Scalar};
+    pub use crate::dsl::{Pattern, Scalar};
     /// Message pacts: `#[message_contract]` tests take a `&mut MessagePact`.
     pub use crate::message::{MessagePact, ReceivedMessage};
     pub use crate::message_contract;
@@ -273,7 +273,7 @@ pub mod __private {
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
     #[cfg(feature = "consumer")]
-    pub use crate::dsl::{Pattern, Scalar};
+    pub use crate::dsl::{AnyOf, Pattern, Scalar};
     #[cfg(feature = "provider")]
     pub use crate::provider::{Action, HandlerFuture, IntoStateResult, Params, StateHandlerEntry};
     pub use serde_json;
