@@ -237,12 +237,15 @@ impl Scalar {
 /// let body = json_pattern!({"amount": any_of!(integer!(1), term!("^n/a$", "n/a"))});
 /// assert_eq!(body.example()["amount"], 1);
 ///
-/// // In a query value or a header, each alternative holds one value.
-/// let mut pact = Contract::new("OrderClient", "OrderService");
-/// pact.upon_receiving("orders by limit")
-///     .get("/orders")
-///     .query("limit", any_of!(integer!(10), term!("^all$", "all")))
-///     .will_respond_with(200);
+/// // In a path, a query value or a header (`.query("limit", any_of!(...))`), each alternative
+/// // holds one value, and the example is the first one's, as text.
+/// use pact_core::dsl::TextValue;
+/// use pact_core::model::RuleLogic;
+///
+/// let limit = any_of!(integer!(10), term!("^all$", "all")).into_scalar();
+/// assert_eq!(limit.example(), 10);
+/// let rules = limit.root_rules().unwrap().unwrap();
+/// assert_eq!((rules.combine, rules.rules.len()), (RuleLogic::Or, 2));
 /// ```
 #[macro_export]
 macro_rules! any_of {
@@ -326,6 +329,16 @@ macro_rules! nullable {
 
 /// An object whose keys are free and whose values are all like its first value:
 /// `values!(json_pattern!({"a": like!(1)}))` accepts `{"x": 3, "y": 4}`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"scores": values!(json_pattern!({"a": like!(1)}))});
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.scores").unwrap()].rules, [MatchingRule::Values]);
+/// assert_eq!(rules[&PathExpr::parse("$.scores.*").unwrap()].rules, [MatchingRule::Type]);
+/// ```
 #[macro_export]
 macro_rules! values {
     ($example:expr $(,)?) => {
@@ -334,6 +347,15 @@ macro_rules! values {
 }
 
 /// A value that is not empty (a non-empty string, array or object): `not_empty!("x")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"label": not_empty!("x")});
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.label").unwrap()].rules, [MatchingRule::NotEmpty]);
+/// ```
 #[macro_export]
 macro_rules! not_empty {
     ($example:expr $(,)?) => {
@@ -342,6 +364,16 @@ macro_rules! not_empty {
 }
 
 /// A semantic version: `semver!("1.2.3")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"version": semver!("1.2.3")});
+/// assert_eq!(body.example()["version"], "1.2.3");
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.version").unwrap()].rules, [MatchingRule::Semver]);
+/// ```
 #[macro_export]
 macro_rules! semver {
     ($example:expr $(,)?) => {
@@ -350,6 +382,17 @@ macro_rules! semver {
 }
 
 /// A value filled in from the provider state: `from_provider_state!("/users/${id}", "/users/1")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"id": from_provider_state!("${id}", 42)});
+/// assert_eq!(body.example()["id"], 42);
+/// let generators = body.compile().unwrap().generators;
+/// let id = &generators[&PathExpr::parse("$.id").unwrap()];
+/// assert!(matches!(id, Generator::ProviderState { expression, .. } if expression == "${id}"));
+/// ```
 #[macro_export]
 macro_rules! from_provider_state {
     ($expression:expr, $example:expr $(,)?) => {
@@ -358,6 +401,16 @@ macro_rules! from_provider_state {
 }
 
 /// A random UUID, matched by a UUID regex: `uuid!()` or `uuid!("9b2e...")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"id": uuid!()});
+/// assert_eq!(body.example()["id"], pact_core::dsl::UUID_EXAMPLE);
+/// let generators = body.compile().unwrap().generators;
+/// assert!(matches!(generators[&PathExpr::parse("$.id").unwrap()], Generator::Uuid { .. }));
+/// ```
 #[macro_export]
 macro_rules! uuid {
     () => {
@@ -369,6 +422,18 @@ macro_rules! uuid {
 }
 
 /// A random integer from `min` to `max`: `random_int!(1, 100)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"count": random_int!(1, 9)});
+/// assert_eq!(body.example()["count"], 1);
+/// let compiled = body.compile().unwrap();
+/// let count = PathExpr::parse("$.count").unwrap();
+/// assert_eq!(compiled.generators[&count], Generator::RandomInt { min: 1, max: 9 });
+/// assert_eq!(compiled.rules[&count].rules, [MatchingRule::Integer]);
+/// ```
 #[macro_export]
 macro_rules! random_int {
     ($min:expr, $max:expr $(,)?) => {
@@ -377,6 +442,15 @@ macro_rules! random_int {
 }
 
 /// A random decimal number of `digits` digits: `random_decimal!(4)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"price": random_decimal!(4)});
+/// let generators = body.compile().unwrap().generators;
+/// assert_eq!(generators[&PathExpr::parse("$.price").unwrap()], Generator::RandomDecimal { digits: 4 });
+/// ```
 #[macro_export]
 macro_rules! random_decimal {
     ($digits:expr $(,)?) => {
@@ -385,6 +459,16 @@ macro_rules! random_decimal {
 }
 
 /// `digits` random hexadecimal digits: `random_hex!(8)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"code": random_hex!(8)});
+/// assert_eq!(body.example()["code"].as_str().unwrap().len(), 8);
+/// let generators = body.compile().unwrap().generators;
+/// assert_eq!(generators[&PathExpr::parse("$.code").unwrap()], Generator::RandomHexadecimal { digits: 8 });
+/// ```
 #[macro_export]
 macro_rules! random_hex {
     ($digits:expr $(,)?) => {
@@ -393,6 +477,15 @@ macro_rules! random_hex {
 }
 
 /// A random string of `size` letters and digits: `random_string!(10)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"token": random_string!(10)});
+/// let generators = body.compile().unwrap().generators;
+/// assert_eq!(generators[&PathExpr::parse("$.token").unwrap()], Generator::RandomString { size: 10 });
+/// ```
 #[macro_export]
 macro_rules! random_string {
     ($size:expr $(,)?) => {
@@ -401,6 +494,15 @@ macro_rules! random_string {
 }
 
 /// A random boolean: `random_boolean!()`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"flag": random_boolean!()});
+/// let generators = body.compile().unwrap().generators;
+/// assert_eq!(generators[&PathExpr::parse("$.flag").unwrap()], Generator::RandomBoolean);
+/// ```
 #[macro_export]
 macro_rules! random_boolean {
     () => {
@@ -409,6 +511,16 @@ macro_rules! random_boolean {
 }
 
 /// A link to the mock provider: `mock_server_url!(".*(/orders/\\d+)$", "http://localhost:8080/orders/1")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"link": mock_server_url!(".*(/orders/\\d+)$", "http://localhost:8080/orders/1")});
+/// assert_eq!(body.example()["link"], "http://localhost:8080/orders/1");
+/// let generators = body.compile().unwrap().generators;
+/// assert!(matches!(generators[&PathExpr::parse("$.link").unwrap()], Generator::MockServerUrl { .. }));
+/// ```
 #[macro_export]
 macro_rules! mock_server_url {
     ($regex:expr, $example:expr $(,)?) => {

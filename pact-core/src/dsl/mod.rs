@@ -485,6 +485,16 @@ impl<T: Into<Pattern>> From<Vec<T>> for Pattern {
 }
 
 /// An integer: `integer!(42)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"count": integer!(42)});
+/// assert_eq!(body.example()["count"], 42);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.count").unwrap()].rules, [MatchingRule::Integer]);
+/// ```
 #[macro_export]
 macro_rules! integer {
     ($example:expr) => {
@@ -493,6 +503,16 @@ macro_rules! integer {
 }
 
 /// A number with a fractional part: `decimal!(12.5)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"price": decimal!(12.5)});
+/// assert_eq!(body.example()["price"], 12.5);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.price").unwrap()].rules, [MatchingRule::Decimal]);
+/// ```
 #[macro_export]
 macro_rules! decimal {
     ($example:expr) => {
@@ -501,6 +521,16 @@ macro_rules! decimal {
 }
 
 /// Any number: `number!(3)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"score": number!(3)});
+/// assert_eq!(body.example()["score"], 3);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.score").unwrap()].rules, [MatchingRule::Number]);
+/// ```
 #[macro_export]
 macro_rules! number {
     ($example:expr) => {
@@ -509,6 +539,16 @@ macro_rules! number {
 }
 
 /// A boolean: `boolean!(true)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"admin": boolean!(false)});
+/// assert_eq!(body.example()["admin"], false);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.admin").unwrap()].rules, [MatchingRule::Boolean]);
+/// ```
 #[macro_export]
 macro_rules! boolean {
     ($example:expr) => {
@@ -517,6 +557,16 @@ macro_rules! boolean {
 }
 
 /// A null value: `null!()`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"deleted_at": null!()});
+/// assert!(body.example()["deleted_at"].is_null());
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.deleted_at").unwrap()].rules, [MatchingRule::Null]);
+/// ```
 #[macro_export]
 macro_rules! null {
     () => {
@@ -525,6 +575,16 @@ macro_rules! null {
 }
 
 /// A string that includes a substring: `includes!("door")` or `includes!("door", "leave at door")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"note": includes!("door", "leave at door")});
+/// assert_eq!(body.example()["note"], "leave at door");
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.note").unwrap()].rules, [MatchingRule::Include("door".into())]);
+/// ```
 #[macro_export]
 macro_rules! includes {
     ($part:expr $(,)?) => {
