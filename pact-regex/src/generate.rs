@@ -54,13 +54,25 @@ fn walk(hir: &Hir, next: &mut dyn FnMut() -> u64, out: &mut String) -> Result<()
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
         HirKind::Class(Class::Unicode(class)) => {
-            // ASCII characters when the class has any (text for headers and paths), as
-            // pact-reference's ASCII parse does; otherwise any of the class.
+            // Printable ASCII when the class has any (text that headers and paths can carry),
+            // then other ASCII, as pact-reference's ASCII parse does; otherwise any of the class.
             let all: Vec<(u32, u32)> =
                 class.ranges().iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect();
-            let ascii: Vec<(u32, u32)> =
-                all.iter().filter(|(s, _)| *s < 0x80).map(|(s, e)| (*s, (*e).min(0x7f))).collect();
-            let ranges = if ascii.is_empty() { all } else { ascii };
+            let within = |low: u32, high: u32| -> Vec<(u32, u32)> {
+                all.iter()
+                    .filter(|(s, e)| *s <= high && *e >= low)
+                    .map(|(s, e)| ((*s).max(low), (*e).min(high)))
+                    .collect()
+            };
+            let printable = within(0x20, 0x7e);
+            let ascii = within(0, 0x7f);
+            let ranges = if !printable.is_empty() {
+                printable
+            } else if !ascii.is_empty() {
+                ascii
+            } else {
+                all
+            };
             let total: u64 = ranges.iter().map(|(s, e)| u64::from(*e) - u64::from(*s) + 1).sum();
             if total == 0 {
                 return Err("has a class no character is in".into());
@@ -79,13 +91,17 @@ fn walk(hir: &Hir, next: &mut dyn FnMut() -> u64, out: &mut String) -> Result<()
             }
         }
         HirKind::Class(Class::Bytes(class)) => {
-            // ASCII only, so that the text stays valid UTF-8.
-            let ranges: Vec<(u8, u8)> = class
-                .ranges()
-                .iter()
-                .filter(|r| r.start() < 0x80)
-                .map(|r| (r.start(), r.end().min(0x7f)))
-                .collect();
+            // ASCII only, so that the text stays valid UTF-8; printable ASCII when the class has any.
+            let within = |low: u8, high: u8| -> Vec<(u8, u8)> {
+                class
+                    .ranges()
+                    .iter()
+                    .filter(|r| r.start() <= high && r.end() >= low)
+                    .map(|r| (r.start().max(low), r.end().min(high)))
+                    .collect()
+            };
+            let printable = within(0x20, 0x7e);
+            let ranges = if printable.is_empty() { within(0, 0x7f) } else { printable };
             let total: u64 = ranges.iter().map(|(s, e)| u64::from(*e) - u64::from(*s) + 1).sum();
             if total == 0 {
                 return Err("has a class with no ASCII character".into());
@@ -150,11 +166,23 @@ mod tests {
             r"^user-\d{1,3}(\.\d+)?$",
             r"(?i)^abc$",
             r"^$",
+            r"^.{1,8}$",
         ] {
             let re = crate::compile(pattern).unwrap();
             for _ in 0..200 {
                 let text = generate(pattern, &mut next).unwrap();
                 assert!(re.is_match(&text), "{pattern} made {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_character_is_printable_ascii_so_headers_can_carry_it() {
+        let mut next = stream();
+        for pattern in [r"^.{20}$", r"^[\s\S]{20}$", r"^\W{20}$"] {
+            for _ in 0..50 {
+                let text = generate(pattern, &mut next).unwrap();
+                assert!(text.chars().all(|c| (' '..='~').contains(&c)), "{pattern} made {text:?}");
             }
         }
     }
