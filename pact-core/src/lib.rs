@@ -273,7 +273,7 @@ pub mod __private {
         conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
     };
     #[cfg(feature = "consumer")]
-    pub use crate::dsl::{Pattern, Scalar};
+    pub use crate::dsl::{AnyOf, Pattern, Scalar};
     #[cfg(feature = "provider")]
     pub use crate::provider::{Action, HandlerFuture, IntoStateResult, Params, StateHandlerEntry};
     pub use serde_json;

@@ -17,6 +17,11 @@
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod expression;
+mod generate;
+
+pub use generate::{generate, now_millis};
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 

@@ -1,4 +1,5 @@
-//! `datetime!`, `date!` and `time!`: a Java-style format and an example. A literal format that
+//! `datetime!`, `date!` and `time!`: a Java-style format and an example, or only a format (then a
+//! `DateTime`, `Date` or `Time` generator makes the value "now" on replay). A literal format that
 //! cannot be used, and a literal example that does not follow its format, are compile errors;
 //! the rules are those of the verifier (the `pact-datetime` crate), so an example the macro
 //! accepts is one a provider's verification accepts too. A format or example computed at run
@@ -19,24 +20,31 @@ pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
         Kind::Date => "date",
         Kind::Time => "time",
     };
-    let parse = |s: ParseStream<'_>| -> syn::Result<(Expr, Expr)> {
+    let parse = |s: ParseStream<'_>| -> syn::Result<(Expr, Option<Expr>)> {
         let format: Expr = s.parse()?;
+        if s.is_empty() {
+            return Ok((format, None));
+        }
         s.parse::<Token![,]>().map_err(|e| {
             syn::Error::new(
                 e.span(),
                 format!(
-                    "{name}! takes a format and an example: {name}!(\"{}\", \"{}\")",
+                    "{name}! takes a format, and an example or nothing: {name}!(\"{}\", \"{}\") or {name}!(\"{}\")",
                     example_format(kind),
-                    example_value(kind)
+                    example_value(kind),
+                    example_format(kind)
                 ),
             )
         })?;
+        if s.is_empty() {
+            return Ok((format, None));
+        }
         let example: Expr = s.parse()?;
         let _ = s.parse::<Option<Token![,]>>()?;
         if !s.is_empty() {
-            return Err(s.error(format!("{name}! takes two arguments: a format and an example")));
+            return Err(s.error(format!("{name}! takes at most two arguments: a format and an example")));
         }
-        Ok((format, example))
+        Ok((format, Some(example)))
     };
     expand_with(input, parse, |(format, example)| {
         let mut errors = Errors::new();
@@ -44,7 +52,7 @@ pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
             match pact_datetime::check_format(kind, &format.value()) {
                 Err(e) => errors.push(syn::Error::new(format.span(), e)),
                 Ok(()) => {
-                    if let Some(example) = literal(&example) {
+                    if let Some(example) = example.as_ref().and_then(literal) {
                         if let Err(e) = pact_datetime::check(kind, Some(&format.value()), &example.value()) {
                             let message =
                                 format!("the example {} breaks its own format: {e}", example.token());
@@ -54,10 +62,19 @@ pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
                 }
             }
         }
-        let constructor = quote::format_ident!("{name}");
-        match errors.finish() {
-            Err(e) => e.to_compile_error(),
-            Ok(()) => quote! { ::pact_core::__private::Scalar::#constructor(#format, #example) },
+        if let Err(e) = errors.finish() {
+            return e.to_compile_error();
+        }
+        match example {
+            Some(example) => {
+                let constructor = quote::format_ident!("{name}");
+                quote! { ::pact_core::__private::Scalar::#constructor(#format, #example) }
+            }
+            // Only a format: a generator makes the value "now" when the interaction is replayed.
+            None => {
+                let constructor = quote::format_ident!("{name}_now");
+                quote! { ::pact_core::__private::Scalar::#constructor(#format) }
+            }
         }
     })
 }

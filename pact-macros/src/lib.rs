@@ -8,7 +8,8 @@
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
 //!   `term!` checks its regular expression, and that the example matches it, at compile time;
-//!   `datetime!`, `date!` and `time!` check their format, and that the example follows it.
+//!   `datetime!`, `date!` and `time!` check their format, and that the example follows it; given
+//!   only a format they write a generator for "now".
 //!
 //! # A consumer test and a provider state
 //!
@@ -199,75 +200,212 @@ pub fn message_provider(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Both must be string literals. The regular expression must match the whole value; an invalid
 /// expression, or an example it does not match, is a compile-time error.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"id": term!("^\\d+$", "42")});
+/// assert_eq!(body.example()["id"], "42");
+/// let rules = body.compile().unwrap().rules;
+/// assert!(matches!(&rules[&PathExpr::parse("$.id").unwrap()].rules[0], MatchingRule::Regex(re) if re.as_str() == "^\\d+$"));
+/// ```
 #[proc_macro]
 pub fn term(input: TokenStream) -> TokenStream {
     pattern::expand_term(input.into()).into()
 }
 
 /// A JSON value with matchers nested anywhere inside: `json_pattern!({"id": integer!(1), "tags": ["a"]})`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"id": integer!(1), "tags": ["a"], "parent": null});
+/// assert_eq!(body.example(), serde_json::json!({"id": 1, "tags": ["a"], "parent": null}));
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules.len(), 1);
+/// assert_eq!(rules[&PathExpr::parse("$.id").unwrap()].rules, [MatchingRule::Integer]);
+/// ```
 #[proc_macro]
 pub fn json_pattern(input: TokenStream) -> TokenStream {
     pattern::expand_json_pattern(input.into()).into()
 }
 
 /// Matches by type, the example's and its children's: `like!({"name": "UserA", "admin": false})`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"user": like!({"name": "UserA", "admin": false})});
+/// assert_eq!(body.example()["user"]["name"], "UserA");
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.user").unwrap()].rules, [MatchingRule::Type]);
+/// ```
 #[proc_macro]
 pub fn like(input: TokenStream) -> TokenStream {
     pattern::expand_like(input.into()).into()
 }
 
 /// An array whose items are all like the example: `each_like!({"id": 1}, min = 1, max = 10)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"orders": each_like!({"id": 1}, min = 1, max = 10)});
+/// assert_eq!(body.example()["orders"][0]["id"], 1);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.orders").unwrap()].rules, [MatchingRule::MinMaxType(1, 10)]);
+/// ```
 #[proc_macro]
 pub fn each_like(input: TokenStream) -> TokenStream {
     pattern::expand_each_like(input.into()).into()
 }
 
 /// An object whose every key matches a regular expression: `each_key!({"en": "Hello"}, "^[a-z]{2}$")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"greetings": each_key!({"en": "Hello"}, "^[a-z]{2}$")});
+/// let rules = body.compile().unwrap().rules;
+/// assert!(matches!(rules[&PathExpr::parse("$.greetings").unwrap()].rules[0], MatchingRule::EachKey(_)));
+/// ```
 #[proc_macro]
 pub fn each_key(input: TokenStream) -> TokenStream {
     pattern::expand_each_key(input.into()).into()
 }
 
 /// An object or array whose every value matches a matcher: `each_value!({"a": 1}, integer!(1))`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"counts": each_value!({"a": 1}, integer!(1))});
+/// let rules = body.compile().unwrap().rules;
+/// assert!(matches!(rules[&PathExpr::parse("$.counts").unwrap()].rules[0], MatchingRule::EachValue(_)));
+/// ```
 #[proc_macro]
 pub fn each_value(input: TokenStream) -> TokenStream {
     pattern::expand_each_value(input.into()).into()
 }
 
 /// An array that contains an item like each variant, in any order: `array_contains!([{"type": "a"}, {"type": "b"}])`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"events": array_contains!([{"type": "a"}, {"type": "b"}])});
+/// assert_eq!(body.example()["events"][1]["type"], "b");
+/// let rules = body.compile().unwrap().rules;
+/// assert!(matches!(rules[&PathExpr::parse("$.events").unwrap()].rules[0], MatchingRule::ArrayContains(_)));
+/// ```
 #[proc_macro]
 pub fn array_contains(input: TokenStream) -> TokenStream {
     pattern::expand_array_contains(input.into()).into()
 }
 
 /// Exactly equal to the example, stopping any type matcher of a parent: `equality!("v1")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = like!({"kind": "order", "version": equality!("v1")});
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.version").unwrap()].rules, [MatchingRule::Equality]);
+/// ```
 #[proc_macro]
 pub fn equality(input: TokenStream) -> TokenStream {
     pattern::expand_equality(input.into()).into()
 }
 
-/// A date and time in a Java-style format: `datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")`.
+/// A date and time in a Java-style format: `datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")`, or `datetime!("yyyy-MM-dd'T'HH:mm:ss")` for "now": then a
+/// `DateTime` generator makes the value when the interaction is replayed (by the mock provider in a
+/// response, by the verifier in a request), and the example is 2016-12-15T20:16:01 (UTC) in
+/// that format.
 ///
 /// A literal format that cannot be used, or a literal example that does not follow it, is a
 /// compile-time error.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// // A format and an example: the example is kept.
+/// let body = json_pattern!({"created_on": datetime!("yyyy-MM-dd'T'HH:mm:ss", "2016-12-15T20:16:01")});
+/// let compiled = body.compile().unwrap();
+/// let created_on = PathExpr::parse("$.created_on").unwrap();
+/// assert_eq!(compiled.rules[&created_on].rules, [MatchingRule::DateTime(Some("yyyy-MM-dd'T'HH:mm:ss".into()))]);
+/// assert!(compiled.generators.is_empty());
+///
+/// // Only a format: a `DateTime` generator makes the value "now" on replay; the pact's example is
+/// // 2016-12-15T20:16:01 (UTC) in that format.
+/// let body = json_pattern!({"updated_at": datetime!("yyyy-MM-dd HH:mm")});
+/// assert_eq!(body.example()["updated_at"], "2016-12-15 20:16");
+/// let generators = body.compile().unwrap().generators;
+/// assert_eq!(
+///     generators[&PathExpr::parse("$.updated_at").unwrap()],
+///     Generator::DateTime { format: Some("yyyy-MM-dd HH:mm".into()), expression: None }
+/// );
+/// ```
 #[proc_macro]
 pub fn datetime(input: TokenStream) -> TokenStream {
     datetime::expand(pact_datetime::Kind::DateTime, input.into()).into()
 }
 
-/// A date in a Java-style format: `date!("yyyy-MM-dd", "2016-12-15")`.
+/// A date in a Java-style format: `date!("yyyy-MM-dd", "2016-12-15")`, or `date!("yyyy-MM-dd")` for "now": then a
+/// `Date` generator makes the value when the interaction is replayed (by the mock provider in a
+/// response, by the verifier in a request), and the example is 2016-12-15T20:16:01 (UTC) in
+/// that format.
 ///
 /// A literal format that cannot be used, or a literal example that does not follow it, is a
 /// compile-time error.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"born": date!("yyyy-MM-dd", "2016-12-15"), "today": date!("dd/MM/yyyy")});
+/// assert_eq!(body.example()["today"], "15/12/2016");
+/// let compiled = body.compile().unwrap();
+/// assert_eq!(compiled.rules[&PathExpr::parse("$.born").unwrap()].rules, [MatchingRule::Date(Some("yyyy-MM-dd".into()))]);
+/// assert_eq!(
+///     compiled.generators[&PathExpr::parse("$.today").unwrap()],
+///     Generator::Date { format: Some("dd/MM/yyyy".into()), expression: None }
+/// );
+/// ```
 #[proc_macro]
 pub fn date(input: TokenStream) -> TokenStream {
     datetime::expand(pact_datetime::Kind::Date, input.into()).into()
 }
 
-/// A time in a Java-style format: `time!("HH:mm", "20:16")`.
+/// A time in a Java-style format: `time!("HH:mm", "20:16")`, or `time!("HH:mm")` for "now": then a
+/// `Time` generator makes the value when the interaction is replayed (by the mock provider in a
+/// response, by the verifier in a request), and the example is 2016-12-15T20:16:01 (UTC) in
+/// that format.
 ///
 /// A literal format that cannot be used, or a literal example that does not follow it, is a
 /// compile-time error.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"opens": time!("HH:mm", "09:30"), "now": time!("HH:mm:ss")});
+/// assert_eq!(body.example()["now"], "20:16:01");
+/// let compiled = body.compile().unwrap();
+/// assert_eq!(compiled.rules[&PathExpr::parse("$.opens").unwrap()].rules, [MatchingRule::Time(Some("HH:mm".into()))]);
+/// assert_eq!(
+///     compiled.generators[&PathExpr::parse("$.now").unwrap()],
+///     Generator::Time { format: Some("HH:mm:ss".into()), expression: None }
+/// );
+/// ```
 #[proc_macro]
 pub fn time(input: TokenStream) -> TokenStream {
     datetime::expand(pact_datetime::Kind::Time, input.into()).into()

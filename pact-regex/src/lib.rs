@@ -32,6 +32,10 @@
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod generate;
+
+pub use generate::{generate, MAX_EXTRA_REPEATS, MAX_LENGTH};
+
 /// The largest compiled program a pattern may make (the `regex` crate's size limit).
 pub const SIZE_LIMIT: usize = 1 << 22;
 

@@ -51,7 +51,7 @@ mod xml;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
-pub use generated::{UUID_EXAMPLE, UUID_REGEX};
+pub use generated::{AnyOf, NOW_EXAMPLE_MILLIS, UUID_EXAMPLE, UUID_REGEX};
 pub use multipart::{MultipartExample, MultipartForm};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
@@ -490,6 +490,16 @@ impl<T: Into<Pattern>> From<Vec<T>> for Pattern {
 }
 
 /// An integer: `integer!(42)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"count": integer!(42)});
+/// assert_eq!(body.example()["count"], 42);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.count").unwrap()].rules, [MatchingRule::Integer]);
+/// ```
 #[macro_export]
 macro_rules! integer {
     ($example:expr) => {
@@ -498,6 +508,16 @@ macro_rules! integer {
 }
 
 /// A number with a fractional part: `decimal!(12.5)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"price": decimal!(12.5)});
+/// assert_eq!(body.example()["price"], 12.5);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.price").unwrap()].rules, [MatchingRule::Decimal]);
+/// ```
 #[macro_export]
 macro_rules! decimal {
     ($example:expr) => {
@@ -506,6 +526,16 @@ macro_rules! decimal {
 }
 
 /// Any number: `number!(3)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"score": number!(3)});
+/// assert_eq!(body.example()["score"], 3);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.score").unwrap()].rules, [MatchingRule::Number]);
+/// ```
 #[macro_export]
 macro_rules! number {
     ($example:expr) => {
@@ -514,6 +544,16 @@ macro_rules! number {
 }
 
 /// A boolean: `boolean!(true)`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"admin": boolean!(false)});
+/// assert_eq!(body.example()["admin"], false);
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.admin").unwrap()].rules, [MatchingRule::Boolean]);
+/// ```
 #[macro_export]
 macro_rules! boolean {
     ($example:expr) => {
@@ -522,6 +562,16 @@ macro_rules! boolean {
 }
 
 /// A null value: `null!()`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"deleted_at": null!()});
+/// assert!(body.example()["deleted_at"].is_null());
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.deleted_at").unwrap()].rules, [MatchingRule::Null]);
+/// ```
 #[macro_export]
 macro_rules! null {
     () => {
@@ -550,6 +600,16 @@ macro_rules! content_type {
 }
 
 /// A string that includes a substring: `includes!("door")` or `includes!("door", "leave at door")`.
+///
+/// ```
+/// use pact_core::model::{Generator, MatchingRule, PathExpr};
+/// use pact_core::prelude::*;
+///
+/// let body = json_pattern!({"note": includes!("door", "leave at door")});
+/// assert_eq!(body.example()["note"], "leave at door");
+/// let rules = body.compile().unwrap().rules;
+/// assert_eq!(rules[&PathExpr::parse("$.note").unwrap()].rules, [MatchingRule::Include("door".into())]);
+/// ```
 #[macro_export]
 macro_rules! includes {
     ($part:expr $(,)?) => {

@@ -4,7 +4,8 @@
 //! or an array there could only be written as its JSON text (`"fields": ["[\"carrier\"]"]`), a
 //! contract no provider means to honour, so the request builders take a [`TextValue`]: a string,
 //! a number, a boolean, or a [`Scalar`] from `term!`, `includes!`, `datetime!`, `date!`, `time!`,
-//! `integer!`, `decimal!`, `number!`, `boolean!`, or `like!`/`equality!` of a literal. Anything
+//! `integer!`, `decimal!`, `number!`, `boolean!`, or `like!`/`equality!` of a literal, or an
+//! `any_of!` of those. `nullable!` is for bodies only (text is never null). Anything
 //! else, such as `each_like!` or a `json_pattern!` object, does not compile.
 //!
 //! ```compile_fail
@@ -198,7 +199,8 @@ impl From<Scalar> for Pattern {
     message = "a path, query parameter or header value must be a string or a one-value pattern, not `{Self}`",
     label = "this is not a single value",
     note = "use a string, a number, or a pattern of one value: term!, includes!, datetime!, date!, time!, integer!, \
-            decimal!, number!, boolean!, or like!/equality! of a literal",
+            decimal!, number!, boolean!, any_of! of those, or like!/equality! of a literal",
+    note = "nullable! is for bodies only: a path, query parameter or header is text and is never null",
     note = "for several values of one query parameter, call `.query(name, value)` once per value"
 )]
 pub trait TextValue {

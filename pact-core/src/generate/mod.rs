@@ -21,7 +21,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Body, Content, Data, DataType, Generator, Generators, PathExpr, PathToken, Request, Response, UuidFormat,
+    Body, Content, Data, DataType, Generator, Generators, PactRegex, PathExpr, PathToken, Request, Response,
+    UuidFormat,
 };
 
 /// Which side applies the generators.
@@ -285,13 +286,48 @@ pub fn value(generator: &Generator, current: &Value, context: &Context) -> Optio
             let b = random::below(2) == 0;
             text_or(b.to_string(), Some(Value::Bool(b)))
         }
-        // Run by the verifier from the next change on; the example is kept for now.
-        Generator::Regex(_)
-        | Generator::Date { .. }
-        | Generator::Time { .. }
-        | Generator::DateTime { .. } => return None,
+        Generator::Regex(re) => Value::String(regex_text(re)?),
+        Generator::Date { format, expression } => {
+            date_time(pact_datetime::Kind::Date, format.as_deref(), expression.as_deref())?
+        }
+        Generator::Time { format, expression } => {
+            date_time(pact_datetime::Kind::Time, format.as_deref(), expression.as_deref())?
+        }
+        Generator::DateTime { format, expression } => {
+            date_time(pact_datetime::Kind::DateTime, format.as_deref(), expression.as_deref())?
+        }
         Generator::Unsupported { .. } => return None,
     })
+}
+
+/// A string `re` matches, or `None` (the example is kept) when the pattern cannot make one:
+/// a few tries, each checked with the compiled pattern, since anchors and word boundaries write
+/// nothing.
+fn regex_text(re: &PactRegex) -> Option<String> {
+    for _ in 0..10 {
+        match pact_regex::generate(re.as_str(), &mut random::next) {
+            Ok(text) if re.is_match(&text) => return Some(text),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("Regex generator: {e}; the example is kept");
+                return None;
+            }
+        }
+    }
+    tracing::warn!("Regex generator: no string made matches {:?}; the example is kept", re.as_str());
+    None
+}
+
+/// The date, time or date-time now (moved by `expression`) in `format`, or `None` (the example
+/// is kept) when the format or expression cannot be used.
+fn date_time(kind: pact_datetime::Kind, format: Option<&str>, expression: Option<&str>) -> Option<Value> {
+    match pact_datetime::generate(kind, format, expression, pact_datetime::now_millis()) {
+        Ok(text) => Some(Value::String(text)),
+        Err(e) => {
+            tracing::warn!("{kind:?} generator: {e}; the example is kept");
+            None
+        }
+    }
 }
 
 /// Fills `${name}` placeholders from `values`. An expression that is exactly one placeholder
@@ -396,6 +432,49 @@ mod tests {
         assert_eq!(body["items"][1]["ref"].as_str().unwrap().len(), 3);
         // No mock provider on the provider's side.
         assert_eq!(body["link"], "http://x/o/1");
+    }
+
+    #[test]
+    fn regex_and_date_time_generators_make_fresh_values_that_keep_their_rules() {
+        let mut request = Request::get("/orders");
+        request.body = Body::json(json!({"ref": "ORD-0000", "day": "2000-01-01", "at": "x", "t": "00:00"}));
+        let body = &mut request.generators.body;
+        body.insert(PathExpr::parse("$.ref").unwrap(), Generator::regex(r"^ORD-\d{4}$").unwrap());
+        body.insert(PathExpr::parse("$.day").unwrap(), Generator::date(Some("yyyy-MM-dd")).unwrap());
+        body.insert(PathExpr::parse("$.t").unwrap(), Generator::time(None).unwrap());
+        body.insert(
+            PathExpr::parse("$.at").unwrap(),
+            Generator::DateTime {
+                format: Some("yyyy-MM-dd HH:mm".into()),
+                expression: Some("+ 1 day".into()),
+            },
+        );
+        let out = super::request(&request, &Context::default());
+        let body = out.body.as_json().unwrap();
+        let re = PactRegex::new(r"^ORD-\d{4}$").unwrap();
+        assert!(re.is_match(body["ref"].as_str().unwrap()), "{body}");
+        let today =
+            pact_datetime::generate(pact_datetime::Kind::Date, None, None, pact_datetime::now_millis());
+        assert_eq!(body["day"].as_str(), today.as_deref().ok(), "{body}");
+        assert!(pact_datetime::check(pact_datetime::Kind::Time, None, body["t"].as_str().unwrap()).is_ok());
+        let tomorrow = pact_datetime::generate(
+            pact_datetime::Kind::Date,
+            None,
+            Some("+ 1 day"),
+            pact_datetime::now_millis(),
+        )
+        .unwrap();
+        assert!(body["at"].as_str().unwrap().starts_with(&tomorrow), "{body}");
+
+        // An expression or a pattern that cannot be used keeps the example.
+        let cannot = Generator::Date { format: None, expression: Some("whenever".into()) };
+        assert_eq!(value(&cannot, &json!("2000-01-01"), &Context::default()), None);
+        let bounded = Generator::regex(r"^\bword\b$").unwrap();
+        assert!(value(&bounded, &json!("word"), &Context::default()).is_none_or(|v| PactRegex::new(
+            r"^\bword\b$"
+        )
+        .unwrap()
+        .is_match(v.as_str().unwrap())));
     }
 
     #[test]

@@ -1,0 +1,5 @@
+use pact_core::prelude::*;
+
+fn main() {
+    let _ = json_pattern!({"amount": any_of!()});
+}
