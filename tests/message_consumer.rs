@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use pact_core::message::{MessageContractError, MessagePact};
-use pact_core::model::{Pact, SpecVersion};
+use pact_core::model::{Interaction, Pact, SpecVersion};
 use pact_core::prelude::*;
 
 fn checked_in(name: &str) -> PathBuf {
@@ -79,6 +79,7 @@ async fn v4_mixes_http_and_messages_in_one_file_and_reads_back() {
         .await
         .with_output_dir(dir.path())
         .with_spec_version(SpecVersion::V4)
+        .with_test_name("message_consumer::http_part")
         .given("UserA does not exist");
     common::declare_missing_user(&mut http);
     demo_client::UserClient::new(http.base_url()).get_user("UserA").await.unwrap();
@@ -86,7 +87,8 @@ async fn v4_mixes_http_and_messages_in_one_file_and_reads_back() {
 
     let mut pact = MessagePact::new("UserEventsClient", "UserService")
         .with_output_dir(dir.path())
-        .with_spec_version(SpecVersion::V4);
+        .with_spec_version(SpecVersion::V4)
+        .with_test_name("message_consumer::message_part");
     common::declare_user_created(&mut pact);
     pact.synchronous_message("a user lookup")
         .given_with("a user exists", json!({"name": "UserA"}))
@@ -113,6 +115,14 @@ async fn v4_mixes_http_and_messages_in_one_file_and_reads_back() {
         assert!(text.contains(&format!("\"type\": \"{kind}\"")), "{kind} missing in {text}");
     }
     assert_eq!(read.to_json_string(SpecVersion::V4).unwrap(), text, "V4 round-trips byte for byte");
+    // Each interaction names the test that declared it (V4 `comments.testname`).
+    for interaction in &read.interactions {
+        let expected = match interaction {
+            Interaction::Http(_) => "message_consumer::http_part",
+            _ => "message_consumer::message_part",
+        };
+        assert_eq!(interaction.meta().test_name(), Some(expected), "{text}");
+    }
 }
 
 #[test]

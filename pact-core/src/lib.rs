@@ -270,7 +270,8 @@ pub mod prelude {
 pub mod __private {
     #[cfg(feature = "consumer")]
     pub use crate::contract::{
-        conclude, run_async, run_attached, run_sync, Body, Contract, ContractSpec, Outcome,
+        conclude, conclude_all, run_async, run_async_all, run_attached, run_attached_all, run_sync,
+        run_sync_all, Body, Contract, ContractSpec, Failures, Outcome,
     };
     #[cfg(feature = "consumer")]
     pub use crate::dsl::{AnyOf, Pattern, Scalar};

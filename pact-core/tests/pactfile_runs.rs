@@ -138,6 +138,67 @@ fn the_version_is_the_highest_among_the_tests_whose_interactions_the_file_holds(
     assert_eq!(pact.interactions.len(), 1);
 }
 
+fn test_name_of(pact: &Pact, description: &str) -> Option<String> {
+    let interaction = pact.interactions.iter().find(|i| i.description() == description).unwrap();
+    interaction.meta().test_name().map(str::to_string)
+}
+
+#[test]
+fn every_interaction_names_its_test_next_to_the_users_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut commented = interaction("a", 200);
+    commented.meta_mut().comments.insert("text".into(), json!(["see ticket 12"]));
+    let pact = v4(Write::new("orders::a", vec![commented], "run-1")).to(dir.path()).unwrap();
+    let text = std::fs::read_to_string(pactfile::pact_path(dir.path(), "C", "P")).unwrap();
+    let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        written["interactions"][0]["comments"],
+        json!({"testname": "orders::a", "text": ["see ticket 12"]}),
+        "{text}"
+    );
+    assert_eq!(test_name_of(&pact, "a").as_deref(), Some("orders::a"));
+    // A V3 file has no comments: the name is not written, and reading it back is no change.
+    let dir = tempfile::tempdir().unwrap();
+    Write::new("orders::a", vec![interaction("a", 200)], "run-1").to(dir.path()).unwrap();
+    let text = std::fs::read_to_string(pactfile::pact_path(dir.path(), "C", "P")).unwrap();
+    assert!(!text.contains("testname"), "{text}");
+    Write::new("orders::b", vec![interaction("a", 200)], "run-2").to(dir.path()).unwrap();
+}
+
+#[test]
+fn two_tests_declaring_one_interaction_do_not_conflict_and_the_file_does_not_depend_on_their_order() {
+    let mut files = Vec::new();
+    for order in [["orders::b", "orders::a"], ["orders::a", "orders::b"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut last = None;
+        for test in order {
+            last =
+                Some(v4(Write::new(test, vec![interaction("shared", 200)], "run-1")).to(dir.path()).unwrap());
+        }
+        assert_eq!(test_name_of(&last.unwrap(), "shared").as_deref(), Some("orders::a"));
+        files.push(std::fs::read(pactfile::pact_path(dir.path(), "C", "P")).unwrap());
+    }
+    assert_eq!(files[0], files[1], "the same bytes whichever test wrote last");
+
+    // A real difference is still a conflict, and the test names are not listed as one.
+    let dir = tempfile::tempdir().unwrap();
+    v4(Write::new("orders::a", vec![interaction("shared", 200)], "run-1")).to(dir.path()).unwrap();
+    let error =
+        v4(Write::new("orders::b", vec![interaction("shared", 201)], "run-1")).to(dir.path()).unwrap_err();
+    let Error::Conflict { differences, .. } = &error else { panic!("not a conflict: {error}") };
+    let paths: Vec<&str> = differences.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, ["$.response.status"], "{error}");
+}
+
+#[test]
+fn a_rerun_under_a_renamed_test_writes_the_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    v4(Write::new("orders::old_name", vec![interaction("a", 200)], "run-1")).to(dir.path()).unwrap();
+    let pact =
+        v4(Write::new("orders::new_name", vec![interaction("a", 200)], "run-2")).to(dir.path()).unwrap();
+    assert_eq!(test_name_of(&pact, "a").as_deref(), Some("orders::new_name"));
+}
+
 #[test]
 fn a_file_from_a_checkout_without_its_ledger_gets_the_version_of_this_runs_tests() {
     let dir = tempfile::tempdir().unwrap();

@@ -70,7 +70,7 @@ use proc_macro::TokenStream;
 
 /// Makes a consumer contract test out of a test function, sync or async.
 ///
-/// Keys: `provider = "..."` (required), `consumer = "..."` (defaults to the package name of the
+/// Keys: `provider = "..."` (required, or several `provider("Name", given ...)`), `consumer = "..."` (defaults to the package name of the
 /// crate the test is in), `given = "state"` or `given("state", key = value, ...)` (repeatable;
 /// the states apply to every interaction of the test), and `spec = "v2" | "v3" | "v4"` (the pact
 /// file version, V3 by default).
@@ -83,6 +83,29 @@ use proc_macro::TokenStream;
 ///
 /// An `async fn` runs on a current-thread Tokio runtime, unless it already carries a test
 /// attribute such as `#[tokio::test]`, which then drives it.
+///
+/// Every interaction carries the test's name, `<crate>::<module>::<fn>`, which a V4 pact writes
+/// as `comments.testname`.
+///
+/// A test that calls several providers lists each as `provider("Name", given ...)`, with its own
+/// provider states, and takes one `&mut Contract` per provider in that order: each provider gets
+/// its own mock and its own pact, and the test writes all of its pacts or none.
+///
+/// ```no_run
+/// use pact_core::prelude::*;
+///
+/// #[contract(
+///     consumer = "CheckoutClient",
+///     provider("UserService", given = "UserA exists"),
+///     provider("BillingService", given("an account exists", id = 7)),
+/// )]
+/// fn bills_user_a(users: &mut Contract, billing: &mut Contract) {
+///     users.upon_receiving("a request for UserA").get("/users/UserA").will_respond_with(200);
+///     billing.upon_receiving("a request to bill UserA").post("/invoices").will_respond_with(201);
+///     // ... run the checkout flow against users.base_url() and billing.base_url() ...
+/// #   let _ = (users.base_url(), billing.base_url());
+/// }
+/// ```
 ///
 /// ```no_run
 /// use pact_core::prelude::*;

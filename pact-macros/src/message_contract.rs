@@ -15,7 +15,13 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(f) => f,
         Err(tokens) => return tokens,
     };
-    let args = parse_contract_args(args);
+    let args = parse_contract_args(args).0.and_then(|args| match args.providers.get(1) {
+        Some(second) => Err(syn::Error::new(
+            second.name.span(),
+            "a #[message_contract] test is with one provider; write one test per provider",
+        )),
+        None => Ok(args),
+    });
     let signature = check_signature(&function);
     match (args, signature) {
         (Ok(args), Ok(())) => render(&args, function),
@@ -63,7 +69,7 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
     };
     let is_async = function.sig.asyncness.is_some();
     let inner = format_ident!("{}", name);
-    let fields = crate::contract::spec_fields(args, &name);
+    let fields = crate::contract::spec_fields(args, &args.providers[0], &name);
     let spec_value = quote! {
         ::pact_core::__private::MessageContractSpec { #fields }
     };

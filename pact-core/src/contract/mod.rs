@@ -1,6 +1,5 @@
 //! The consumer test context: [`Contract`] ties the DSL, the mock provider and the pact file
-//! together. `#[contract]` builds one per test; it can also be used by hand, for instance to
-//! reach a second provider from one test.
+//! together. `#[contract]` builds one per provider of a test; it can also be used by hand.
 //!
 //! ```
 //! use pact_core::prelude::*;
@@ -54,7 +53,10 @@ use crate::model::{HttpInteraction, Interaction, ProviderState, SpecVersion};
 use crate::pactfile::{self, WriteRequest};
 
 #[doc(hidden)]
-pub use runtime::{conclude, run_async, run_attached, run_sync, Body, ContractSpec, Outcome};
+pub use runtime::{
+    conclude, conclude_all, run_async, run_async_all, run_attached, run_attached_all, run_sync, run_sync_all,
+    Body, ContractSpec, Failures, Outcome,
+};
 
 /// A consumer contract test in progress: the interactions it declares and the mock provider that
 /// serves them.

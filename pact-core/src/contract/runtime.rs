@@ -139,3 +139,109 @@ pub fn run_attached<R: Outcome>(
         settle(contract, outcome)
     }
 }
+
+/// Why a test with several providers failed: each failing contract's error, and the providers
+/// whose pacts were left unwritten because of them.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Failures {
+    errors: Vec<ContractError>,
+    unwritten: Vec<String>,
+}
+
+impl std::fmt::Display for Failures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let texts: Vec<String> = self.errors.iter().map(|e| super::with_causes(e)).collect();
+        f.write_str(&texts.join("\n"))?;
+        if !self.unwritten.is_empty() {
+            write!(
+                f,
+                "\nThe pacts of {} were not written either: a test writes all of its pacts or none.",
+                self.unwritten.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// [`settle`] for a test with several providers: when the body succeeded, every contract is
+/// verified first, and the pacts are written only when all pass; a failure names its provider.
+fn settle_all<R: Outcome, const N: usize>(contracts: [Contract; N], outcome: R) -> Result<R, Failures> {
+    if !outcome.succeeded() {
+        for contract in contracts {
+            contract.abandon("the test returned an error");
+        }
+        return Ok(outcome);
+    }
+    let verdicts: Vec<Result<(), ContractError>> = contracts.iter().map(Contract::verify).collect();
+    if verdicts.iter().any(Result::is_err) {
+        let mut failures = Failures { errors: Vec::new(), unwritten: Vec::new() };
+        for (mut contract, verdict) in contracts.into_iter().zip(verdicts) {
+            contract.settled = true;
+            match verdict {
+                Err(e) => failures.errors.push(e),
+                Ok(()) => failures.unwritten.push(contract.pair()),
+            }
+        }
+        return Err(failures);
+    }
+    let errors: Vec<ContractError> = contracts.into_iter().filter_map(|c| c.finish().err()).collect();
+    if errors.is_empty() {
+        Ok(outcome)
+    } else {
+        Err(Failures { errors, unwritten: Vec::new() })
+    }
+}
+
+/// The end of a generated test with several providers.
+#[doc(hidden)]
+#[track_caller]
+#[allow(clippy::panic)]
+pub fn conclude_all<R>(verdict: Result<R, Failures>) -> R {
+    match verdict {
+        Ok(outcome) => outcome,
+        // The deliberate failure of a contract test: the report is the panic message.
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[doc(hidden)]
+#[track_caller]
+pub fn run_sync_all<R: Outcome, const N: usize>(
+    specs: [ContractSpec; N],
+    body: impl FnOnce(&mut [Contract; N]) -> R,
+) -> Result<R, Failures> {
+    let mut contracts = specs.map(Contract::start);
+    let outcome = body(&mut contracts);
+    settle_all(contracts, outcome)
+}
+
+#[doc(hidden)]
+#[track_caller]
+#[allow(clippy::panic)]
+pub fn run_async_all<R: Outcome, const N: usize>(
+    specs: [ContractSpec; N],
+    body: impl for<'c> FnOnce(&'c mut [Contract; N]) -> Body<'c, R>,
+) -> Result<R, Failures> {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => panic!("cannot start a Tokio runtime for the contract test: {e}"),
+    };
+    let mut contracts = specs.map(Contract::start);
+    let outcome = runtime.block_on(body(&mut contracts));
+    settle_all(contracts, outcome)
+}
+
+/// For an `async fn` test with several providers that a test attribute of the user's drives.
+#[doc(hidden)]
+#[track_caller]
+pub fn run_attached_all<R: Outcome, const N: usize>(
+    specs: [ContractSpec; N],
+    body: impl for<'c> FnOnce(&'c mut [Contract; N]) -> Body<'c, R>,
+) -> impl Future<Output = Result<R, Failures>> {
+    let mut contracts = specs.map(Contract::start);
+    async move {
+        let outcome = body(&mut contracts).await;
+        settle_all(contracts, outcome)
+    }
+}

@@ -67,6 +67,36 @@ pub struct InteractionMeta {
     pub extra: Map<String, Value>,
 }
 
+/// The V4 comment that names the test which declared an interaction (`comments.testname`, as
+/// pact-reference's consumer DSL and FFI, and so pact-js, write it; the official verifier prints it
+/// as "Test Name").
+pub const TEST_NAME_COMMENT: &str = "testname";
+
+impl InteractionMeta {
+    /// The name of the test that declared the interaction (V4 `comments.testname`), if written.
+    ///
+    /// ```
+    /// use pact_core::model::InteractionMeta;
+    ///
+    /// let mut meta = InteractionMeta::default();
+    /// assert_eq!(meta.test_name(), None);
+    /// meta.name_test("my_crate::tests::gets_user_a");
+    /// meta.name_test("ignored: the first name stays");
+    /// assert_eq!(meta.test_name(), Some("my_crate::tests::gets_user_a"));
+    /// ```
+    pub fn test_name(&self) -> Option<&str> {
+        self.comments.get(TEST_NAME_COMMENT).and_then(Value::as_str)
+    }
+
+    /// Records `test` as the test that declared the interaction (V4 `comments.testname`), unless
+    /// a test name is already there or `test` is empty. Other comments are left as they are.
+    pub fn name_test(&mut self, test: &str) {
+        if !test.is_empty() && !self.comments.contains_key(TEST_NAME_COMMENT) {
+            self.comments.insert(TEST_NAME_COMMENT.into(), Value::String(test.to_string()));
+        }
+    }
+}
+
 /// An HTTP interaction: a request and the response it gets.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpInteraction {

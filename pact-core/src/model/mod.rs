@@ -29,7 +29,7 @@ pub(crate) use http::unfold;
 pub use http::{decode, encode, parse_query_string, query_to_string, Query, Request, Response};
 pub use interaction::{
     is_content_type_key, HttpInteraction, Interaction, InteractionMeta, MessageContents, MessageInteraction,
-    ProviderState, SyncMessageInteraction,
+    ProviderState, SyncMessageInteraction, TEST_NAME_COMMENT,
 };
 pub use lint::ReadWarning;
 #[cfg(feature = "verifier")]

@@ -14,6 +14,9 @@
 //! - A *different* test of the *same run* writing the same key with different content is a
 //!   conflict: only one can be in the pact. It is reported as the JSON paths where the two
 //!   declarations differ, with both values, and nothing is written.
+//! - Each interaction carries the name of the test that wrote it (V4 `comments.testname`). It is
+//!   not part of the declaration: two tests declaring the same interaction do not conflict, and
+//!   the file names the smaller of their test names, whichever ran last.
 //! - The file is written in the highest specification version among the tests whose
 //!   interactions it holds (as the ledger records them): one `spec = "v4"` test makes it V4, and
 //!   when that test is gone (overwrite mode drops its interaction) the file goes back to the
@@ -195,6 +198,29 @@ pub fn interaction_key(interaction: &Interaction) -> String {
     key
 }
 
+/// Whether two interactions are one declaration: equal but for the name of the test that wrote
+/// them (V4 `comments.testname`), as pact-reference's V4 equality ignores comments. Two tests
+/// that declare the same interaction do not conflict only because their names differ.
+fn same_declaration(a: &Interaction, b: &Interaction) -> bool {
+    a == b || without_test_name(a) == without_test_name(b)
+}
+
+fn without_test_name(interaction: &Interaction) -> Interaction {
+    let mut copy = interaction.clone();
+    copy.meta_mut().comments.remove(crate::model::TEST_NAME_COMMENT);
+    copy
+}
+
+/// Of one interaction declared identically by two tests of a run, whether the file keeps the
+/// existing copy's test name: a name rather than none, else the smaller name.
+fn keeps_existing_name(existing: &Interaction, new: &Interaction) -> bool {
+    match (existing.meta().test_name(), new.meta().test_name()) {
+        (Some(old), Some(new)) => old <= new,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
 /// Merges interactions into their pact file under an exclusive lock; returns the file's path.
 pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     let path = pact_path(request.dir, request.consumer, request.provider);
@@ -241,7 +267,7 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
         let key = interaction_key(&interaction);
         match by_key.get(&key) {
             // Two versions under one key (from another tool): keeping one would lose the other.
-            Some(first) if first != &interaction => {
+            Some(first) if !same_declaration(first, &interaction) => {
                 let show = |i: &Interaction| {
                     serde_json::to_string_pretty(&i.to_json(shown_version)).unwrap_or_default()
                 };
@@ -261,22 +287,30 @@ pub fn merge(request: WriteRequest<'_>) -> Result<PathBuf, Error> {
     if request.mode == WriteMode::Overwrite {
         by_key.retain(|key, _| ledger.entries.get(key).is_some_and(|entry| entry.run == run));
     }
-    for interaction in request.interactions {
+    for mut interaction in request.interactions {
+        interaction.meta_mut().name_test(request.test);
         let key = interaction_key(&interaction);
         if let (Some(existing), Some(entry)) = (by_key.get(&key), ledger.entries.get(&key)) {
             // Without a run, every entry counts as this run's (the conservative reading).
             let same_run = request.run.is_none() || entry.run == run;
-            if existing != &interaction && same_run && !entry.test.is_empty() && entry.test != request.test {
-                return Err(Error::Conflict {
-                    differences: diff::differences(
-                        &existing.to_json(shown_version),
-                        &interaction.to_json(shown_version),
-                    ),
-                    path,
-                    key,
-                    test: request.test.to_string(),
-                    other_test: entry.test.clone(),
-                });
+            if same_run && !entry.test.is_empty() && entry.test != request.test {
+                if !same_declaration(existing, &interaction) {
+                    return Err(Error::Conflict {
+                        differences: diff::differences(
+                            &without_test_name(existing).to_json(shown_version),
+                            &without_test_name(&interaction).to_json(shown_version),
+                        ),
+                        path,
+                        key,
+                        test: request.test.to_string(),
+                        other_test: entry.test.clone(),
+                    });
+                }
+                // Two tests of this run declare it identically: the file names one of them, the
+                // same whichever ran last, so that a rerun writes the same bytes.
+                if keeps_existing_name(existing, &interaction) {
+                    continue;
+                }
             }
         }
         let entry = Entry { test: request.test.to_string(), run: run.clone(), spec: Some(request.version) };
