@@ -41,6 +41,7 @@
 //! at compile time.
 
 mod draft;
+mod example;
 mod generated;
 mod request;
 mod response;
@@ -48,6 +49,9 @@ mod scalar;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
+pub use example::PactExample;
+#[doc(hidden)]
+pub use example::{field as example_field, variant as example_variant, RefinedExample, Refinement};
 pub use generated::{UUID_EXAMPLE, UUID_REGEX};
 pub use request::RequestBuilder;
 pub use response::ResponseBuilder;
