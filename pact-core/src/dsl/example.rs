@@ -94,10 +94,11 @@ pub trait PactExample {
 ///     admin: bool,
 /// }
 ///
-/// let mut pact = Contract::new("UserServiceClient", "UserService");
-/// pact.upon_receiving("a request for UserA")
-///     .get("/users/UserA")
-///     .responds(200, like_type!(User { user_name: "UserA".into(), id: "42".into(), admin: false }));
+/// fn declare(pact: &mut Contract) {
+///     pact.upon_receiving("a request for UserA")
+///         .get("/users/UserA")
+///         .responds(200, like_type!(User { user_name: "UserA".into(), id: "42".into(), admin: false }));
+/// }
 ///
 /// let page = json_pattern!({"users": like_type!(vec![User { user_name: "UserB".into(), id: "7".into(), admin: true }])});
 /// assert_eq!(page.example()["users"][0]["userName"], "UserB");
