@@ -5,6 +5,7 @@
 //! - [`macro@provider_state`]: registers a provider-state handler.
 //! - [`macro@message_contract`]: turns a test function into a message contract test.
 //! - [`macro@message_provider`]: registers a message producer, for message pact verification.
+//! - [`derive@PactExample`]: types as contracts, a type whose example value is its own pattern.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
 //!   `term!` checks its regular expression, and that the example matches it, at compile time;

@@ -31,6 +31,7 @@
 //! | `each_key!(v, regex)`, `each_value!(v, matcher)` | `eachKey`, `eachValue` | `v` |
 //! | `array_contains!([a, b])` | `arrayContains` | `[a, b]` |
 //! | `equality!(v)` | `equality` (stops a parent's type rule) | `v` |
+//! | `like_type!(value)` | the rules of the value's type ([`PactExample`]) | `value` |
 //!
 //! `includes!` is named so to stay clear of `std::include!`.
 //!
