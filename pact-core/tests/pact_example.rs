@@ -118,7 +118,7 @@ fn every_kind_of_field_writes_its_rule_under_its_serde_name() {
         json!({
             "$.ID": and(json!([{"match": "regex", "regex": "^[0-9]+$"}])),
             "$.accountName": and(json!([{"match": "type"}])),
-            "$.admin": and(json!([{"match": "boolean"}])),
+            "$.admin": and(json!([{"match": "type"}])),
             "$.alarms": and(json!([{"match": "type", "min": 1}])),
             "$.alarms[*]": and(json!([{"match": "time", "format": "HH:mm"}])),
             "$.balance": and(json!([{"match": "decimal"}])),

@@ -204,7 +204,8 @@ pub fn message_provider(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `like_type!(User { ... })` instead of repeating the type's shape.
 ///
 /// A struct with named fields becomes an object; each field's pattern comes from its type:
-/// `String` matches by type, integers by `integer`, floats by `decimal`, `bool` by `boolean`,
+/// `String` matches by type, integers by `integer`, floats by `decimal`, `bool` by type (the `boolean`
+/// matcher also accepts the strings "true" and "false", which a `bool` cannot read),
 /// `Vec<T>` (and arrays) is an each-like of its first item with `min: 1`, `Option<T>` is the
 /// inner matcher or `null` (`nullable!`), maps use `values`, and a nested type that derives it
 /// recurses. An enum of unit variants becomes a string matched by a regular expression of every

@@ -10,7 +10,7 @@
 //! | `String`, `&str`, `char` | the value | `type` |
 //! | `i8` .. `i64`, `u8` .. `u64`, `isize`, `usize` | the value | `integer` |
 //! | `f32`, `f64` | the value | `decimal` |
-//! | `bool` | the value | `boolean` |
+//! | `bool` | the value | `type` (the `boolean` matcher also accepts the strings `"true"` and `"false"`, which a `bool` cannot read) |
 //! | `Vec<T>`, `[T]`, `[T; N]`, `VecDeque<T>` | the first item's pattern | `type` with `min: 1` (`each_like!`) |
 //! | `Option<T>` | the inner pattern | the inner rule OR `null` (`nullable!`) |
 //! | `BTreeMap<K, V>`, `HashMap<K, V>` | every member, by key | `values` (the first member's rules for every member) |
@@ -241,9 +241,12 @@ impl PactExample for char {
     }
 }
 
+/// `type`, not `boolean`: the `boolean` matcher also accepts the strings "true" and "false" (as
+/// pact-reference's does), which a `bool` field cannot read, so it would pass a provider that
+/// breaks the client.
 impl PactExample for bool {
     fn pact_example(&self) -> Pattern {
-        Pattern::boolean(*self)
+        Pattern::like(Pattern::from(*self))
     }
 }
 
@@ -425,7 +428,7 @@ mod tests {
         );
         assert_eq!(
             rules(&true.pact_example()),
-            json!({"$": {"combine": "AND", "matchers": [{"match": "boolean"}]}})
+            json!({"$": {"combine": "AND", "matchers": [{"match": "type"}]}})
         );
     }
 
