@@ -17,13 +17,19 @@
 use serde::Deserialize;
 
 /// A user as the service returns it.
+///
+/// With the `pact` feature (the contract tests turn it on) it derives `pact_core::PactExample`:
+/// the type is its own contract, and a test declares the response as `like_type!(User { ... })`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "pact", derive(pact_core::PactExample))]
 pub struct User {
     /// The user's name.
     pub name: String,
     /// A version-4 UUID.
+    #[cfg_attr(feature = "pact", pact(term = "^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"))]
     pub id: String,
     /// When the user was created, as an ISO timestamp such as `2016-12-15T20:16:01`.
+    #[cfg_attr(feature = "pact", pact(term = r"^\d+-\d+-\d+T\d+:\d+:\d+$"))]
     pub created_on: String,
     /// Whether the user is an administrator.
     pub admin: bool,

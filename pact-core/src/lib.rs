@@ -236,9 +236,13 @@ pub mod tls;
 #[cfg(feature = "consumer")]
 pub use contract::{Contract, ContractError};
 #[cfg(feature = "consumer")]
+pub use dsl::PactExample;
+#[cfg(feature = "consumer")]
 pub use dsl::{RequestBuilder, ResponseBuilder};
 #[cfg(feature = "consumer")]
 pub use pact_macros::message_contract;
+#[cfg(feature = "consumer")]
+pub use pact_macros::PactExample;
 #[cfg(feature = "consumer")]
 pub use pact_macros::{
     array_contains, contract, date, datetime, each_key, each_like, each_value, equality, json_pattern, like,
@@ -261,6 +265,8 @@ pub mod prelude {
         mock_server_url, not_empty, null, nullable, number, random_boolean, random_decimal, random_hex,
         random_int, random_string, semver, term, time, uuid, values,
     };
+    /// Types as contracts: `#[derive(PactExample)]` and `like_type!(User { ... })`.
+    pub use crate::{like_type, PactExample};
     /// For provider-state params: `.given_with("a user exists", json!({"name": "UserA"}))`.
     pub use serde_json::json;
 }
@@ -273,6 +279,8 @@ pub mod __private {
         conclude, conclude_all, run_async, run_async_all, run_attached, run_attached_all, run_sync,
         run_sync_all, Body, Contract, ContractSpec, Failures, Outcome,
     };
+    #[cfg(feature = "consumer")]
+    pub use crate::dsl::{example_field, example_variant, PactExample, RefinedExample, Refinement};
     #[cfg(feature = "consumer")]
     pub use crate::dsl::{AnyOf, Pattern, Scalar};
     #[cfg(feature = "provider")]

@@ -5,6 +5,7 @@
 //! - [`macro@provider_state`]: registers a provider-state handler.
 //! - [`macro@message_contract`]: turns a test function into a message contract test.
 //! - [`macro@message_provider`]: registers a message producer, for message pact verification.
+//! - [`derive@PactExample`]: types as contracts, a type whose example value is its own pattern.
 //! - [`term!`], [`json_pattern!`], [`like!`], [`each_like!`], [`each_key!`], [`each_value!`],
 //!   [`array_contains!`], [`equality!`], [`datetime!`], [`date!`], [`time!`]: the matcher DSL.
 //!   `term!` checks its regular expression, and that the example matches it, at compile time;
@@ -57,11 +58,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod attr;
+mod case;
 mod contract;
 mod datetime;
 mod errors;
+mod example_attr;
 mod message_contract;
 mod message_provider;
+mod pact_example;
 mod pattern;
 mod provider_state;
 mod suggest;
@@ -217,6 +221,75 @@ pub fn message_contract(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn message_provider(args: TokenStream, item: TokenStream) -> TokenStream {
     message_provider::expand(args.into(), item.into()).into()
+}
+
+/// Types as contracts: derives `pact_core::PactExample`, which turns an example value of the
+/// type into a pattern whose rules accept any value of the same shape. Declare a body with
+/// `like_type!(User { ... })` instead of repeating the type's shape.
+///
+/// A struct with named fields becomes an object; each field's pattern comes from its type:
+/// `String` matches by type, integers by `integer`, floats by `decimal`, `bool` by type (the `boolean`
+/// matcher also accepts the strings "true" and "false", which a `bool` cannot read),
+/// `Vec<T>` (and arrays) is an each-like of its first item with `min: 1`, `Option<T>` is the
+/// inner matcher or `null` (`nullable!`), maps use `values`, and a nested type that derives it
+/// recurses. An enum of unit variants becomes a string matched by a regular expression of every
+/// name the type can read (by type when a variant is `#[serde(other)]`).
+///
+/// An example must show what a value looks like: an empty `Vec` or map, a `None`, or a NaN is
+/// not one, and the contract test fails before it runs with the JSON path and the field
+/// (`$.tags: User.tags: the example is an empty list ...`).
+///
+/// Field attributes refine a string field (or a `Vec`, `Option` or `Box` of one), and the
+/// example is checked against them when the pattern is built:
+/// `#[pact(term = "regex")]`, `#[pact(datetime = "format")]`, `#[pact(date = "format")]`,
+/// `#[pact(time = "format")]`. The regular expression and the format are checked at compile
+/// time, as `term!` and `datetime!` check theirs.
+///
+/// serde's attributes are read as written (the derive needs neither serde nor serde_derive):
+/// `rename` and `skip`, `skip_serializing`, `skip_deserializing` and `skip_serializing_if` on
+/// fields, `rename` and `alias` on variants, and every `rename_all` convention on the type.
+/// Attributes that change how a value is written (`flatten`, `with`, `tag`, `untagged`,
+/// `transparent`, `from`/`into` ...) are compile errors, all reported in one build, as are
+/// tuple structs and variants with data.
+///
+/// ```
+/// use pact_core::prelude::*;
+///
+/// #[derive(PactExample)]
+/// #[serde(rename_all = "camelCase")]
+/// struct User {
+///     name: String,
+///     #[pact(term = "^[0-9a-f-]{36}$")]
+///     id: String,
+///     #[pact(datetime = "yyyy-MM-dd'T'HH:mm:ss")]
+///     created_on: String,
+///     admin: bool,
+///     #[serde(skip)]
+///     cached: bool,
+/// }
+///
+/// let user = like_type!(User {
+///     name: "UserA".into(),
+///     id: "fc763eba-0905-41c5-a27f-3934ab26786c".into(),
+///     created_on: "2016-12-15T20:16:01".into(),
+///     admin: false,
+///     cached: true,
+/// });
+/// assert_eq!(user.example()["createdOn"], "2016-12-15T20:16:01");
+/// let rules = user.body_rules().unwrap();
+/// let paths: Vec<&str> = rules.keys().map(|p| p.as_str()).collect();
+/// assert_eq!(paths, ["$.admin", "$.createdOn", "$.id", "$.name"]);
+/// ```
+///
+/// ```compile_fail
+/// use pact_core::prelude::*;
+///
+/// #[derive(PactExample)]
+/// struct Pair(String, String); // no field names to write
+/// ```
+#[proc_macro_derive(PactExample, attributes(pact, serde))]
+pub fn derive_pact_example(input: TokenStream) -> TokenStream {
+    pact_example::expand(input.into()).into()
 }
 
 /// A string matched by a regular expression: `term!(regex, example)`.

@@ -262,7 +262,7 @@ fn int_literal(expr: &Expr) -> Option<u64> {
 
 /// Compiles `pattern` as the runtime will run it (the same translation, anchored to the whole
 /// value), so that build time and run time accept exactly the same patterns.
-fn compile_regex(pattern: &LitStr) -> syn::Result<regex::Regex> {
+pub(crate) fn compile_regex(pattern: &LitStr) -> syn::Result<regex::Regex> {
     pact_regex::compile(&pattern.value()).map_err(|e| {
         syn::Error::new(pattern.span(), format!("the regular expression {} {}", pattern.token(), e.reason))
     })

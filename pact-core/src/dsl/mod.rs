@@ -31,6 +31,7 @@
 //! | `each_key!(v, regex)`, `each_value!(v, matcher)` | `eachKey`, `eachValue` | `v` |
 //! | `array_contains!([a, b])` | `arrayContains` | `[a, b]` |
 //! | `equality!(v)` | `equality` (stops a parent's type rule) | `v` |
+//! | `like_type!(value)` | the rules of the value's type ([`PactExample`]) | `value` |
 //!
 //! `includes!` is named so to stay clear of `std::include!`.
 //!
@@ -42,6 +43,7 @@
 
 mod body;
 mod draft;
+mod example;
 mod generated;
 mod multipart;
 mod request;
@@ -51,6 +53,9 @@ mod xml;
 
 pub(crate) use draft::state_with;
 pub use draft::InteractionSink;
+pub use example::PactExample;
+#[doc(hidden)]
+pub use example::{field as example_field, variant as example_variant, RefinedExample, Refinement};
 pub use generated::{AnyOf, NOW_EXAMPLE_MILLIS, UUID_EXAMPLE, UUID_REGEX};
 pub use multipart::{MultipartExample, MultipartForm};
 pub use request::RequestBuilder;
