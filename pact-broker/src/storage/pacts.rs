@@ -299,6 +299,9 @@ pub async fn publications(conn: &mut Conn, query: &PublicationQuery) -> StorageR
         }
         _ => Vec::new(),
     };
+    if query.latest {
+        return latest_publications(conn, query, args, &placeholders).await;
+    }
     let mut conditions = vec![version_condition(&query.versions, &placeholders, "pp")];
     if let Some(provider_id) = query.provider_id {
         conditions.push(format!("pp.provider_id = {}", args.int(provider_id)));
@@ -309,18 +312,45 @@ pub async fn publications(conn: &mut Conn, query: &PublicationQuery) -> StorageR
     if let Some(since) = &query.created_since {
         conditions.push(format!("pp.created_at >= {}", args.text(since)));
     }
-    if query.latest {
-        conditions.push(format!(
-            "pp.consumer_version_id = (SELECT MAX(pp2.consumer_version_id) FROM pact_publications pp2 \
-             WHERE pp2.provider_id = pp.provider_id AND pp2.consumer_id = pp.consumer_id AND {})",
-            version_condition(&query.versions, &placeholders, "pp2")
-        ));
-    }
     let sql = format!(
         "SELECT {} FROM {} WHERE {} ORDER BY c.name, pr.name, pp.consumer_version_id DESC",
         PactPublication::COLUMNS,
         PactPublication::FROM,
         conditions.join(" AND ")
+    );
+    let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(PactPublication::from_row).collect()
+}
+
+/// The latest selected publication of each consumer and provider: the selection is ranked
+/// per pair by a window function, which both backends plan as one pass, where a correlated
+/// `MAX` per row made PostgreSQL run the selection once per candidate row.
+async fn latest_publications(
+    conn: &mut Conn,
+    query: &PublicationQuery,
+    mut args: Args,
+    placeholders: &[String],
+) -> StorageResult<Vec<PactPublication>> {
+    let mut selected = vec![version_condition(&query.versions, placeholders, "sel")];
+    if let Some(provider_id) = query.provider_id {
+        selected.push(format!("sel.provider_id = {}", args.int(provider_id)));
+    }
+    if let Some(consumer_id) = query.consumer_id {
+        selected.push(format!("sel.consumer_id = {}", args.int(consumer_id)));
+    }
+    // As before: the latest selected version first, then the date filter on it.
+    let mut outer = vec!["pp.latest_rank = 1".to_string()];
+    if let Some(since) = &query.created_since {
+        outer.push(format!("pp.created_at >= {}", args.text(since)));
+    }
+    let sql = format!(
+        "SELECT {} FROM (SELECT sel.*, ROW_NUMBER() OVER (PARTITION BY sel.provider_id, sel.consumer_id \
+         ORDER BY sel.consumer_version_id DESC) AS latest_rank FROM pact_publications sel WHERE {}) pp{} \
+         WHERE {} ORDER BY c.name, pr.name, pp.consumer_version_id DESC",
+        PactPublication::COLUMNS,
+        selected.join(" AND "),
+        PactPublication::JOINS,
+        outer.join(" AND ")
     );
     let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
     rows.iter().map(PactPublication::from_row).collect()

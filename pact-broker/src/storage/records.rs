@@ -189,16 +189,23 @@ pub struct PactPublication {
     pub updated_at: String,
 }
 
+macro_rules! publication_joins {
+    () => {
+        " JOIN pacticipants c ON c.id = pp.consumer_id \
+         JOIN pacticipants pr ON pr.id = pp.provider_id \
+         JOIN versions cv ON cv.id = pp.consumer_version_id \
+         JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+    };
+}
+
 impl PactPublication {
     pub(crate) const COLUMNS: &'static str =
         "pp.id, pp.consumer_id, c.name AS consumer_name, pp.provider_id, \
          pr.name AS provider_name, pp.consumer_version_id, cv.number AS consumer_version_number, \
          pp.pact_version_id, pv.sha, pp.revision, pp.created_at, pp.updated_at";
-    pub(crate) const FROM: &'static str = "pact_publications pp \
-         JOIN pacticipants c ON c.id = pp.consumer_id \
-         JOIN pacticipants pr ON pr.id = pp.provider_id \
-         JOIN versions cv ON cv.id = pp.consumer_version_id \
-         JOIN pact_versions pv ON pv.id = pp.pact_version_id";
+    pub(crate) const FROM: &'static str = concat!("pact_publications pp", publication_joins!());
+    /// What [`Self::COLUMNS`] needs joined to publications aliased `pp`.
+    pub(crate) const JOINS: &'static str = publication_joins!();
 
     pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
         Ok(PactPublication {
