@@ -3,6 +3,8 @@
 //! the official `pact-verifier` pass a provider whose response header takes the second
 //! alternative and fail one that takes neither, on that header.
 
+mod common;
+
 use std::path::Path;
 
 use pact_core::model::SpecVersion;
@@ -39,33 +41,11 @@ async fn provider(count: &'static str) -> String {
 }
 
 async fn official(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap()
+    common::verify_file(pact, port, None).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,6 +3,8 @@
 //! the written pact verified by our verifier and by the official `pact verifier`, passing against
 //! a correct provider and failing against a broken one.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use axum::http::header::CONTENT_TYPE;
@@ -315,33 +317,11 @@ async fn provider(broken: bool) -> String {
 }
 
 async fn official(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 async fn ours(pact: &Path, port: String) -> (bool, String) {
-    let report = pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap();
+    let report = common::verify_file(pact, port, None).await;
     (report.success(), format!("{report:?}"))
 }
 

@@ -3,6 +3,8 @@
 //! generators the specification defines, and the official `pact-verifier` verifies that pact
 //! against a correct provider and fails it against a broken one, on the right path.
 
+mod common;
+
 use std::path::Path;
 
 use pact_core::model::SpecVersion;
@@ -129,35 +131,12 @@ async fn provider(broken: bool) -> String {
 }
 
 async fn official_verify(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 /// Our verifier's report on the same pact and provider.
 async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    let url = format!("http://127.0.0.1:{port}");
-    pact_core::verify::Verifier::http(&url)
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap()
+    common::verify_file(pact, port, None).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -240,24 +240,7 @@ async fn providers() -> (u16, u16) {
 }
 
 async fn official_verify(pact: &Path, port: u16) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port.to_string(),
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

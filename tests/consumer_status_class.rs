@@ -3,6 +3,8 @@
 //! `pact-verifier` and with ours. With it, the V4 interaction metadata the DSL writes: `pending`
 //! (both verifiers report a pending interaction's failure without failing), `comments`, `key`.
 
+mod common;
+
 use std::path::Path;
 
 use pact_core::model::{SpecVersion, StatusCodeRule};
@@ -22,34 +24,11 @@ async fn provider(status: u16) -> String {
 }
 
 async fn official(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 async fn ours(pact: &Path, port: String) -> bool {
-    pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap()
-        .success()
+    common::verify_file(pact, port, None).await.success()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,8 @@
 //! against a provider that sends other values of the same shape, and fails both against a
 //! provider that breaks the shape, on the right path.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pact_core::model::SpecVersion;
@@ -97,33 +99,11 @@ async fn provider(broken: bool) -> String {
 }
 
 async fn official_verify(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap()
+    common::verify_file(pact, port, None).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,6 +8,8 @@
 //! body or a multipart body with a file), so those live in one interaction declared for V4 only.
 //! Every other matcher and generator is in both pacts.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use axum::http::header::CONTENT_TYPE;
@@ -401,37 +403,11 @@ async fn provider(broken: bool) -> String {
 
 async fn official(pact: &Path, port: String) -> (bool, String) {
     let state_url = format!("http://127.0.0.1:{port}/_pact/state");
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "--state-change-url".into(),
-        state_url,
-        "--file".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &["--state-change-url", &state_url]).await
 }
 
 async fn ours(pact: &Path, port: String) -> (bool, String) {
-    let report = pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .state_url(&format!("http://127.0.0.1:{port}/_pact/state"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap();
+    let report = common::verify_file(pact, port, Some("/_pact/state")).await;
     (report.success(), report.to_human(false))
 }
 

@@ -7,6 +7,8 @@
 //!   (or any value off the format or regex) accepts; a pact written by hand, as pact-jvm writes
 //!   them, adds a `Regex` generator and a date expression (`+ 1 day`).
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -116,33 +118,11 @@ async fn provider() -> String {
 }
 
 async fn official(pact: &Path, port: String) -> (bool, String) {
-    let args = vec![
-        "verifier".to_string(),
-        "--hostname".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port,
-        "-f".into(),
-        pact.display().to_string(),
-        "--no-colour".into(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        test_support::official_command().env("PACT_DO_NOT_TRACK", "true").args(&args).output().unwrap()
-    })
-    .await
-    .unwrap();
-    let text =
-        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    test_support::official_verify(pact, port, &[]).await
 }
 
 async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    pact_core::verify::Verifier::http(&format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()))
-        .verify()
-        .await
-        .unwrap()
+    common::verify_file(pact, port, None).await
 }
 
 async fn declare(dir: &Path, version: SpecVersion) -> Contract {

@@ -48,3 +48,28 @@ pub fn official_command() -> Command {
     command.env("PACT_DO_NOT_TRACK", "true");
     command
 }
+
+/// The official verifier's verdict on the pact file `pact` against the provider on
+/// `127.0.0.1:port`: whether it passed, and its whole output (stdout, then stderr).
+///
+/// `extra` is appended to the command line, for example
+/// `["--state-change-url", url.as_str()]`. The verifier runs on a blocking thread, so a test's
+/// own provider keeps serving on the runtime meanwhile.
+///
+/// # Panics
+///
+/// When the official CLI is missing (see [`official_cli`]) or cannot be started.
+pub async fn official_verify(pact: &Path, port: impl std::fmt::Display, extra: &[&str]) -> (bool, String) {
+    let mut command = official_command();
+    command
+        .args(["verifier", "--hostname", "127.0.0.1", "--port", &port.to_string(), "--no-colour", "--file"])
+        .arg(pact)
+        .args(extra);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the official verifier's thread")
+        .expect("the official verifier starts");
+    let text =
+        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}

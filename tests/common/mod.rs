@@ -85,3 +85,20 @@ pub fn handle_user_created(
     assert_eq!(user.name, "UserC");
     Ok(())
 }
+
+/// Our verifier's report on the pact file `pact` against the provider on `127.0.0.1:port`, with
+/// the state-change URL at `state_path` on the same provider when there is one.
+pub async fn verify_file(
+    pact: &std::path::Path,
+    port: impl std::fmt::Display,
+    state_path: Option<&str>,
+) -> pact_core::verify::VerificationReport {
+    let url = format!("http://127.0.0.1:{port}");
+    let mut verifier = pact_core::verify::Verifier::http(&url)
+        .unwrap()
+        .pact(pact_core::verify::PactSource::File(pact.to_path_buf()));
+    if let Some(path) = state_path {
+        verifier = verifier.state_url(&format!("{url}{path}")).unwrap();
+    }
+    verifier.verify().await.unwrap()
+}
