@@ -32,20 +32,7 @@ async fn provider(count: &'static str) -> String {
         "/orders/{id}",
         axum::routing::get(move || async move { ([("X-Count", count)], axum::Json(json!({"ok": true}))) }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
-}
-
-async fn official(pact: &Path, port: String) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
-}
-
-async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    common::verify_file(pact, port, None).await
+    common::serve_port(app).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,13 +67,16 @@ async fn any_of_in_text_positions_is_honoured_by_the_mock_and_both_verifiers() {
         let response_rules = &written["interactions"][0]["response"]["matchingRules"];
         assert_eq!(response_rules["header"]["X-Count"]["combine"], "OR", "{response_rules}");
 
-        assert!(ours(&path, provider("none").await).await.success(), "{version:?}: ours failed the provider");
-        let (passed, out) = official(&path, provider("none").await).await;
+        assert!(
+            common::verify_file(&path, provider("none").await, None).await.success(),
+            "{version:?}: ours failed the provider"
+        );
+        let (passed, out) = test_support::official_verify(&path, provider("none").await, &[]).await;
         assert!(passed, "{version:?}: the official verifier failed the provider:\n{out}");
-        let report = ours(&path, provider("many").await).await;
+        let report = common::verify_file(&path, provider("many").await, None).await;
         assert!(!report.success(), "{version:?}: ours passed X-Count: many");
         assert!(format!("{report:?}").contains("X-Count"), "{version:?}: {report:?}");
-        let (passed, out) = official(&path, provider("many").await).await;
+        let (passed, out) = test_support::official_verify(&path, provider("many").await, &[]).await;
         assert!(!passed, "{version:?}: the official verifier passed X-Count: many:\n{out}");
         assert!(out.contains("X-Count"), "{version:?}: not on X-Count:\n{out}");
     }

@@ -308,16 +308,7 @@ async fn provider(broken: bool) -> String {
                 })
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
-}
-
-async fn official(pact: &Path, port: String) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
+    common::serve_port(app).await
 }
 
 async fn ours(pact: &Path, port: String) -> (bool, String) {
@@ -329,12 +320,12 @@ async fn both_verifiers_agree(version: SpecVersion) {
     let dir = tempfile::tempdir().unwrap();
     let path = write_pact(dir.path(), version).await;
 
-    let (passed, text) = official(&path, provider(false).await).await;
+    let (passed, text) = test_support::official_verify(&path, provider(false).await, &[]).await;
     assert!(passed, "official verifier, correct provider, {version:?}:\n{text}");
     let (passed, text) = ours(&path, provider(false).await).await;
     assert!(passed, "our verifier, correct provider, {version:?}:\n{text}");
 
-    let (passed, text) = official(&path, provider(true).await).await;
+    let (passed, text) = test_support::official_verify(&path, provider(true).await, &[]).await;
     assert!(!passed, "official verifier, broken provider, {version:?}:\n{text}");
     if version == SpecVersion::V4 {
         assert!(

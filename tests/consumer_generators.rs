@@ -122,21 +122,7 @@ async fn provider(broken: bool) -> String {
             )
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
-}
-
-async fn official_verify(pact: &Path, port: String) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
-}
-
-/// Our verifier's report on the same pact and provider.
-async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    common::verify_file(pact, port, None).await
+    common::serve_port(app).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -148,16 +134,16 @@ async fn the_official_verifier_agrees_on_the_pacts_we_write() {
         assert_eq!(response.status(), 200);
         let path = pact.finish().unwrap();
 
-        let (passed, text) = official_verify(&path, provider(false).await).await;
+        let (passed, text) = test_support::official_verify(&path, provider(false).await, &[]).await;
         assert!(passed, "{version:?}: the correct provider failed:\n{text}");
         assert!(
-            ours(&path, provider(false).await).await.success(),
+            common::verify_file(&path, provider(false).await, None).await.success(),
             "{version:?}: ours failed the correct provider"
         );
-        let (passed, text) = official_verify(&path, provider(true).await).await;
+        let (passed, text) = test_support::official_verify(&path, provider(true).await, &[]).await;
         assert!(!passed, "{version:?}: the broken provider passed:\n{text}");
         assert!(
-            !ours(&path, provider(true).await).await.success(),
+            !common::verify_file(&path, provider(true).await, None).await.success(),
             "{version:?}: ours passed the broken provider"
         );
         assert!(text.contains("$.nickname"), "{version:?}: the failure is not on $.nickname:\n{text}");

@@ -239,10 +239,6 @@ async fn providers() -> (u16, u16) {
     (serve(users).await, serve(billing).await)
 }
 
-async fn official_verify(pact: &Path, port: u16) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_official_verifier_passes_both_pacts_and_shows_the_test_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -252,7 +248,7 @@ async fn the_official_verifier_passes_both_pacts_and_shows_the_test_name() {
     let (users_port, billing_port) = providers().await;
     for (provider, port) in [(USERS, users_port), (BILLING, billing_port)] {
         let pact = pact_core::pactfile::pact_path(dir.path(), CONSUMER, provider);
-        let (passed, text) = official_verify(&pact, port).await;
+        let (passed, text) = test_support::official_verify(&pact, port, &[]).await;
         assert!(passed, "{provider}: the official verifier failed:\n{text}");
         assert!(
             text.contains("Test Name: consumer_several_providers::sync_checkout"),

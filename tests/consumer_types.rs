@@ -90,20 +90,7 @@ async fn provider(broken: bool) -> String {
             }))
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
-}
-
-async fn official_verify(pact: &Path, port: String) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
-}
-
-async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    common::verify_file(pact, port, None).await
+    common::serve_port(app).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,15 +113,15 @@ async fn a_pact_declared_by_type_verifies_with_the_official_verifier_and_ours() 
         assert_eq!(rules["$.note"]["combine"], "OR", "{rules}");
         assert_eq!(rules["$.status"]["matchers"][0]["regex"], "^(open|shipped)$", "{rules}");
 
-        let (passed, text) = official_verify(&path, provider(false).await).await;
+        let (passed, text) = test_support::official_verify(&path, provider(false).await, &[]).await;
         assert!(passed, "{version:?}: the official verifier failed the correct provider:\n{text}");
-        let report = ours(&path, provider(false).await).await;
+        let report = common::verify_file(&path, provider(false).await, None).await;
         assert!(report.success(), "{version:?}: ours failed the correct provider: {report:?}");
 
-        let (passed, text) = official_verify(&path, provider(true).await).await;
+        let (passed, text) = test_support::official_verify(&path, provider(true).await, &[]).await;
         assert!(!passed, "{version:?}: the official verifier passed a broken provider:\n{text}");
         assert!(text.contains("$.lines[1].quantity"), "{version:?}: {text}");
-        let report = ours(&path, provider(true).await).await;
+        let report = common::verify_file(&path, provider(true).await, None).await;
         assert!(!report.success(), "{version:?}: ours passed a broken provider");
         assert!(format!("{report:?}").contains("$.body.lines[1].quantity"), "{version:?}: {report:?}");
     }

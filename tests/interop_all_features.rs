@@ -393,12 +393,7 @@ async fn provider(broken: bool) -> String {
                 (status, [(CONTENT_TYPE, "image/png")], bytes).into_response()
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
+    common::serve_port(app).await
 }
 
 async fn official(pact: &Path, port: String) -> (bool, String) {

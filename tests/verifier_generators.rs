@@ -109,20 +109,7 @@ async fn provider() -> String {
     let app = axum::Router::new()
         .route("/events", axum::routing::post(event))
         .route("/orders/{code}", axum::routing::post(order));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
-}
-
-async fn official(pact: &Path, port: String) -> (bool, String) {
-    test_support::official_verify(pact, port, &[]).await
-}
-
-async fn ours(pact: &Path, port: String) -> pact_core::verify::VerificationReport {
-    common::verify_file(pact, port, None).await
+    common::serve_port(app).await
 }
 
 async fn declare(dir: &Path, version: SpecVersion) -> Contract {
@@ -189,17 +176,20 @@ async fn formats_alone_generate_now_in_the_mock_and_in_both_verifiers() {
         assert_eq!(body_of(response)["received"], "2016-12-15T20:16:01", "{response}");
         assert_eq!(response["generators"]["body"]["$.received"]["type"], "DateTime", "{response}");
 
-        let report = ours(&path, provider().await).await;
+        let report = common::verify_file(&path, provider().await, None).await;
         assert!(report.success(), "{version:?}: ours sent stale values: {report:?}");
-        let (passed, out) = official(&path, provider().await).await;
+        let (passed, out) = test_support::official_verify(&path, provider().await, &[]).await;
         assert!(passed, "{version:?}: the official verifier sent stale values:\n{out}");
 
         // The provider is not lenient: the examples alone fail, with both verifiers.
         let mut stale = written.clone();
         stale["interactions"][0]["request"]["generators"] = json!({});
         std::fs::write(&path, stale.to_string()).unwrap();
-        assert!(!ours(&path, provider().await).await.success(), "{version:?}: ours passed the examples");
-        let (passed, out) = official(&path, provider().await).await;
+        assert!(
+            !common::verify_file(&path, provider().await, None).await.success(),
+            "{version:?}: ours passed the examples"
+        );
+        let (passed, out) = test_support::official_verify(&path, provider().await, &[]).await;
         assert!(!passed, "{version:?}: the official verifier passed the examples:\n{out}");
     }
 }
@@ -245,16 +235,19 @@ fn hand_written_pact(dir: &Path) -> std::path::PathBuf {
 async fn both_verifiers_run_regex_and_date_expression_generators_on_a_pact_from_another_tool() {
     let dir = tempfile::tempdir().unwrap();
     let path = hand_written_pact(dir.path());
-    let report = ours(&path, provider().await).await;
+    let report = common::verify_file(&path, provider().await, None).await;
     assert!(report.success(), "ours sent stale values: {report:?}");
-    let (passed, out) = official(&path, provider().await).await;
+    let (passed, out) = test_support::official_verify(&path, provider().await, &[]).await;
     assert!(passed, "the official verifier sent stale values:\n{out}");
 
     // The provider is not lenient: the pact's own examples fail, with both verifiers.
     let mut stale: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     stale["interactions"][0]["request"]["generators"] = json!({});
     std::fs::write(&path, stale.to_string()).unwrap();
-    assert!(!ours(&path, provider().await).await.success(), "ours passed the pact's examples");
-    let (passed, out) = official(&path, provider().await).await;
+    assert!(
+        !common::verify_file(&path, provider().await, None).await.success(),
+        "ours passed the pact's examples"
+    );
+    let (passed, out) = test_support::official_verify(&path, provider().await, &[]).await;
     assert!(!passed, "the official verifier passed the pact's examples:\n{out}");
 }

@@ -102,3 +102,13 @@ pub async fn verify_file(
     }
     verifier.verify().await.unwrap()
 }
+
+/// Serves `app` on 127.0.0.1 with an ephemeral port until the runtime stops; returns the port.
+pub async fn serve_port(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
