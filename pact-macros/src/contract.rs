@@ -6,10 +6,11 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::{FnArg, ItemFn, ReturnType};
+use syn::{FnArg, ItemFn};
 
 use crate::attr::{parse_contract_args, ContractArgs, Provider};
 use crate::errors::Errors;
+use crate::test_fn::{Driver, TestFn};
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let function = match crate::attr::parse_fn(item) {
@@ -97,10 +98,6 @@ fn check_parameters(sig: &syn::Signature, providers: Option<usize>, errors: &mut
     }
 }
 
-pub(crate) fn is_test_attribute(attr: &syn::Attribute) -> bool {
-    attr.path().segments.last().is_some_and(|s| s.ident == "test")
-}
-
 /// The fields shared by `ContractSpec` and `MessageContractSpec`: who, in which states, which
 /// test, and the specification version.
 pub(crate) fn spec_fields(args: &ContractArgs, provider: &Provider, name: &syn::Ident) -> TokenStream {
@@ -129,18 +126,10 @@ pub(crate) fn spec_fields(args: &ContractArgs, provider: &Provider, name: &syn::
     }
 }
 
-fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
-    let name = function.sig.ident.clone();
-
+fn render(args: &ContractArgs, function: ItemFn) -> TokenStream {
     // Attributes stay on the outer test; a test attribute of the user's (`#[tokio::test]`) drives it.
-    let (test_attrs, other_attrs): (Vec<_>, Vec<_>) =
-        std::mem::take(&mut function.attrs).into_iter().partition(is_test_attribute);
-    let vis = function.vis.clone();
-    let output = match &function.sig.output {
-        ReturnType::Default => quote!(),
-        ReturnType::Type(arrow, ty) => quote!(#arrow #ty),
-    };
-    let is_async = function.sig.asyncness.is_some();
+    let test = TestFn::new(function);
+    let name = test.name.clone();
     let inner = format_ident!("{}", name);
     let specs: Vec<TokenStream> = args
         .providers
@@ -160,20 +149,20 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
         let pacts: Vec<_> = (0..specs.len()).map(|i| format_ident!("__pact_{}", i)).collect();
         let specs = quote! { [#(#specs),*] };
         let conclude_all = |verdict: TokenStream| quote_spanned! {name.span()=> ::pact_core::__private::conclude_all(#verdict) };
-        match (is_async, test_attrs.is_empty()) {
-            (false, _) => conclude_all(quote! {
+        match test.driver() {
+            Driver::Sync => conclude_all(quote! {
                 ::pact_core::__private::run_sync_all(#specs, |__pacts| {
                     let [#(#pacts),*] = __pacts;
                     #inner(#(#pacts),*)
                 })
             }),
-            (true, true) => conclude_all(quote! {
+            Driver::OwnRuntime => conclude_all(quote! {
                 ::pact_core::__private::run_async_all(#specs, |__pacts| {
                     let [#(#pacts),*] = __pacts;
                     ::std::boxed::Box::pin(#inner(#(#pacts),*))
                 })
             }),
-            (true, false) => conclude_all(quote! {
+            Driver::Attached => conclude_all(quote! {
                 ::pact_core::__private::run_attached_all(#specs, |__pacts| {
                     let [#(#pacts),*] = __pacts;
                     ::std::boxed::Box::pin(#inner(#(#pacts),*))
@@ -181,25 +170,15 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
             }),
         }
     } else {
-        match (is_async, test_attrs.is_empty()) {
-            (false, _) => conclude(quote! { ::pact_core::__private::run_sync(#spec_value, #inner) }),
-            (true, true) => conclude(quote! {
+        match test.driver() {
+            Driver::Sync => conclude(quote! { ::pact_core::__private::run_sync(#spec_value, #inner) }),
+            Driver::OwnRuntime => conclude(quote! {
                 ::pact_core::__private::run_async(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact)))
             }),
-            (true, false) => conclude(quote! {
+            Driver::Attached => conclude(quote! {
                 ::pact_core::__private::run_attached(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact))).await
             }),
         }
     };
-    let outer_async = if is_async && !test_attrs.is_empty() { quote!(async) } else { quote!() };
-    let test_attrs = if test_attrs.is_empty() { vec![syn::parse_quote!(#[test])] } else { test_attrs };
-    quote! {
-        #(#test_attrs)*
-        #(#other_attrs)*
-        #vis #outer_async fn #name() #output {
-            #[allow(clippy::needless_pass_by_ref_mut)]
-            #function
-            #body
-        }
-    }
+    test.wrap(body)
 }

@@ -69,6 +69,7 @@ mod pact_example;
 mod pattern;
 mod provider_state;
 mod suggest;
+mod test_fn;
 
 use proc_macro::TokenStream;
 

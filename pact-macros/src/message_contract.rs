@@ -5,10 +5,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::{FnArg, ItemFn, ReturnType};
+use syn::{FnArg, ItemFn};
 
 use crate::attr::{parse_contract_args, ContractArgs};
-use crate::contract::is_test_attribute;
+use crate::test_fn::{Driver, TestFn};
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let function = match crate::attr::parse_fn(item) {
@@ -58,16 +58,9 @@ fn check_signature(function: &ItemFn) -> syn::Result<()> {
     }
 }
 
-fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
-    let name = function.sig.ident.clone();
-    let (test_attrs, other_attrs): (Vec<_>, Vec<_>) =
-        std::mem::take(&mut function.attrs).into_iter().partition(is_test_attribute);
-    let vis = function.vis.clone();
-    let output = match &function.sig.output {
-        ReturnType::Default => quote!(),
-        ReturnType::Type(arrow, ty) => quote!(#arrow #ty),
-    };
-    let is_async = function.sig.asyncness.is_some();
+fn render(args: &ContractArgs, function: ItemFn) -> TokenStream {
+    let test = TestFn::new(function);
+    let name = test.name.clone();
     let inner = format_ident!("{}", name);
     let fields = crate::contract::spec_fields(args, &args.providers[0], &name);
     let spec_value = quote! {
@@ -76,24 +69,14 @@ fn render(args: &ContractArgs, mut function: ItemFn) -> TokenStream {
     let conclude = |verdict: TokenStream| {
         quote_spanned! {name.span()=> ::pact_core::__private::conclude_messages(#verdict) }
     };
-    let body = match (is_async, test_attrs.is_empty()) {
-        (false, _) => conclude(quote! { ::pact_core::__private::run_messages_sync(#spec_value, #inner) }),
-        (true, true) => conclude(quote! {
+    let body = match test.driver() {
+        Driver::Sync => conclude(quote! { ::pact_core::__private::run_messages_sync(#spec_value, #inner) }),
+        Driver::OwnRuntime => conclude(quote! {
             ::pact_core::__private::run_messages_async(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact)))
         }),
-        (true, false) => conclude(quote! {
+        Driver::Attached => conclude(quote! {
             ::pact_core::__private::run_messages_attached(#spec_value, |pact| ::std::boxed::Box::pin(#inner(pact))).await
         }),
     };
-    let outer_async = if is_async && !test_attrs.is_empty() { quote!(async) } else { quote!() };
-    let test_attrs = if test_attrs.is_empty() { vec![syn::parse_quote!(#[test])] } else { test_attrs };
-    quote! {
-        #(#test_attrs)*
-        #(#other_attrs)*
-        #vis #outer_async fn #name() #output {
-            #[allow(clippy::needless_pass_by_ref_mut)]
-            #function
-            #body
-        }
-    }
+    test.wrap(body)
 }
