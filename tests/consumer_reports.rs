@@ -13,8 +13,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use demo_client::UserClient;
 use pact_core::prelude::*;
@@ -135,43 +133,9 @@ async fn hand_made_contract_in_a_test_unwrapping_the_mocks_500() {
 
 // The checks, each running one fixture in a child process.
 
-struct Child {
-    success: bool,
-    output: String,
-}
-
-/// Runs `test` of this binary in a child process, with `env`, writing pacts into `dir`; its
-/// stdout then stderr. Bounded: a child that takes over a minute is killed, and fails the check.
-fn run(test: &str, env: &[(&str, &str)], dir: &Path) -> Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--exact", test, "--test-threads", "1"])
-        .env("PACT_OUTPUT_DIR", dir)
-        .env_remove("PACT_FILE_WRITE_MODE")
-        .env_remove(FIXTURE)
-        .env("RUST_BACKTRACE", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("the fixture {test} did not end within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut output = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut output).unwrap();
-    assert!(output.contains("running 1 test"), "the filter must have run {test}:\n{output}");
-    Child { success: status.success(), output }
+/// Runs `test` of this binary in a child process, with `env`, writing pacts into `dir`.
+fn run(test: &str, env: &[(&str, &str)], dir: &Path) -> common::FixtureRun {
+    common::run_fixture(test, env, FIXTURE, dir)
 }
 
 /// Runs `test` misbehaving, and checks that it failed, wrote nothing and printed the report.

@@ -11,10 +11,9 @@
 //! naming a way to misbehave, the client skips the billing call, or calls a wrong path on the
 //! first service; the test then fails naming that provider, and neither pact is written.
 
-use std::io::Read;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use pact_core::prelude::*;
 use serde_json::Value;
@@ -128,43 +127,13 @@ async fn tokio_checkout(users: &mut Contract, billing: &mut Contract) {
 
 // The checks.
 
-struct Child {
-    success: bool,
-    output: String,
-}
-
 /// Runs the fixture `test` of this binary in a child process writing pacts into `dir`, with the
-/// misbehaviour `fixture` if any. Bounded: a child that takes over a minute fails the check.
-fn run(test: &str, fixture: Option<&str>, dir: &Path) -> Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--exact", test, "--test-threads", "1"])
-        .env("PACT_OUTPUT_DIR", dir)
-        .env_remove("PACT_FILE_WRITE_MODE")
-        .env_remove(FIXTURE)
-        .env("RUST_BACKTRACE", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(fixture) = fixture {
-        command.env(FIXTURE, fixture);
+/// misbehaviour `fixture` if any.
+fn run(test: &str, fixture: Option<&str>, dir: &Path) -> common::FixtureRun {
+    match fixture {
+        Some(fixture) => common::run_fixture(test, &[(FIXTURE, fixture)], FIXTURE, dir),
+        None => common::run_fixture(test, &[], FIXTURE, dir),
     }
-    let mut child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("the fixture {test} did not end within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut output = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut output).unwrap();
-    assert!(output.contains("running 1 test"), "the filter must have run {test}:\n{output}");
-    Child { success: status.success(), output }
 }
 
 fn read_pact(dir: &Path, provider: &str) -> Value {

@@ -112,3 +112,47 @@ pub async fn serve_port(app: axum::Router) -> String {
     });
     port.to_string()
 }
+
+/// What a fixture test run in a child process did.
+pub struct FixtureRun {
+    pub success: bool,
+    /// Its stdout, then its stderr.
+    pub output: String,
+}
+
+/// Runs the test `test` of the current test binary in a child process, writing pacts into `dir`,
+/// with `env` set and `clear` (the fixture switch of the calling file) removed first. Bounded: a
+/// child that takes over a minute is killed, and fails the check.
+pub fn run_fixture(test: &str, env: &[(&str, &str)], clear: &str, dir: &std::path::Path) -> FixtureRun {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", test, "--test-threads", "1"])
+        .env("PACT_OUTPUT_DIR", dir)
+        .env_remove("PACT_FILE_WRITE_MODE")
+        .env_remove(clear)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the fixture {test} did not end within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut output = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut output).unwrap();
+    assert!(output.contains("running 1 test"), "the filter must have run {test}:\n{output}");
+    FixtureRun { success: status.success(), output }
+}
