@@ -29,7 +29,7 @@ peer_verifier="${BENCH_PEER_VERIFIER:-$root/bench/peers/tools/bin/pact_verifier_
 if [[ -z "${BENCH_PEER_VERIFIER:-}" && ! -x "$peer_verifier" ]]; then
   echo "building pact_verifier_cli 1.4 from crates.io (once; 10-30 minutes on 2 cores)" >&2
   CARGO_TARGET_DIR="$root/bench/peers/target-tools" \
-    cargo install pact_verifier_cli --version '^1.4' --root "$root/bench/peers/tools" >&2
+    cargo install --locked pact_verifier_cli --version '^1.4' --root "$root/bench/peers/tools" >&2
 fi
 
 echo "building ours (release): pact, demo-user-service, pact-broker, the load and matching benches" >&2
