@@ -93,8 +93,6 @@ fn declare(pact: &mut Contract, v4: bool) {
             XmlElement::new("order")
                 .attr("id", integer!(7))
                 .child(XmlElement::new("note").text(term!("^[a-z ]+$", "leave at door")))
-                // The item has text: pact-reference applies a repeated element's `min` to its child
-                // nodes too, so an item with none fails the official verifier (ours passes it).
                 .each_child_like(
                     XmlElement::new("item").attr("sku", term!("^[A-Z]-\\d+$", "A-1")).text(like!("apple")),
                     1,
@@ -524,4 +522,105 @@ async fn a_v3_pact_of_every_feature_is_verified_the_same_by_both_verifiers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_v4_pact_of_every_feature_is_verified_the_same_by_both_verifiers() {
     both_verifiers_agree(SpecVersion::V4).await;
+}
+
+/// A provider answering `GET /order` with `body` as XML.
+async fn xml_provider(body: &'static str) -> String {
+    let app = axum::Router::new()
+        .route(
+            "/order",
+            axum::routing::get(move || async move { ([(CONTENT_TYPE, "application/xml")], body) }),
+        )
+        // The official verifier calls the state-change URL for an interaction without a state too.
+        .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// A V3 pact, as another tool writes it, whose response is an XML order with the given rule on
+/// its repeated `<item>` element.
+fn xml_rule_pact(dir: &Path, name: &str, rule: Value) -> PathBuf {
+    let pact = json!({
+        "consumer": {"name": format!("XmlClient-{name}")},
+        "provider": {"name": "XmlService"},
+        "interactions": [{
+            "description": "an order",
+            "request": {"method": "GET", "path": "/order"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/xml"},
+                "body": "<order><item sku=\"A-1\">apple</item></order>",
+                "matchingRules": {"body": {"$.order.item": {"matchers": [rule]}}}
+            }
+        }],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&pact).unwrap()).unwrap();
+    path
+}
+
+/// Both verifiers' verdicts on one pact against one provider body, checked equal.
+async fn same_verdict(pact: &Path, body: &'static str) -> (bool, String, String) {
+    let (official_passed, official_text) = official(pact, xml_provider(body).await).await;
+    let (ours_passed, ours_text) = ours(pact, xml_provider(body).await).await;
+    assert_eq!(
+        official_passed,
+        ours_passed,
+        "{}: the verifiers disagree on {body}\nofficial:\n{official_text}\nours:\n{ours_text}",
+        pact.display()
+    );
+    (ours_passed, official_text, ours_text)
+}
+
+/// pact-reference applies an XML `min`/`max` to each element's own child nodes, not to the
+/// number of elements with that name: both verifiers reach the same verdict on each case, and our
+/// DSL's repeated element (a plain `type` rule) passes a childless one in both.
+#[tokio::test(flavor = "multi_thread")]
+async fn xml_bounds_on_a_repeated_element_get_the_same_verdict_from_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let childless = r#"<order><item sku="B-2"/><item sku="C-3"/></order>"#;
+    let with_text = r#"<order><item sku="B-2">pear</item><item sku="C-3">fig</item></order>"#;
+    // Text and a comment: 2 child nodes (a child element would be unexpected under the type rule).
+    let two_children = r#"<order><item sku="B-2">pear<!--ripe--></item></order>"#;
+
+    let min = xml_rule_pact(dir.path(), "min", json!({"match": "type", "min": 1}));
+    let (passed, official_text, ours_text) = same_verdict(&min, childless).await;
+    assert!(!passed);
+    assert!(official_text.contains("Expected 'item' to have at least 1 children"), "{official_text}");
+    assert!(
+        ours_text
+            .contains("$.body.order.item[0]: expected <item> to have at least 1 child node but it has 0"),
+        "{ours_text}"
+    );
+    // The group's size is not what `min` bounds: 2 items pass a `min` of 2 when each has text,
+    // and one item with 2 child nodes passes it too.
+    let min_two = xml_rule_pact(dir.path(), "min-two", json!({"match": "type", "min": 2}));
+    assert!(!same_verdict(&min_two, with_text).await.0);
+    assert!(same_verdict(&min_two, two_children).await.0);
+    let max = xml_rule_pact(dir.path(), "max", json!({"match": "type", "max": 1}));
+    assert!(same_verdict(&max, with_text).await.0);
+    assert!(same_verdict(&max, childless).await.0);
+    assert!(!same_verdict(&max, two_children).await.0);
+    // No item at all fails under a type rule, whatever its bounds.
+    assert!(!same_verdict(&max, "<order/>").await.0);
+
+    // Our DSL's `each_child_like` of a childless element: the pact passes in both.
+    let mut pact = Contract::new_async("XmlClient-dsl", "XmlService")
+        .await
+        .with_output_dir(dir.path())
+        .with_spec_version(SpecVersion::V3)
+        .with_test_name("interop::xml_bounds");
+    pact.upon_receiving("an order").get("/order").will_respond_with(200).xml_body(
+        XmlElement::new("order").each_child_like(XmlElement::new("item").attr("sku", like!("A-1")), 1),
+    );
+    let answer = reqwest::get(pact.url("/order")).await.unwrap().text().await.unwrap();
+    assert_eq!(answer, r#"<order><item sku="A-1"/></order>"#);
+    let written = pact.finish().unwrap();
+    assert!(same_verdict(&written, childless).await.0);
+    assert!(!same_verdict(&written, "<order/>").await.0);
 }
