@@ -71,6 +71,33 @@ fn declare(pact: &mut Contract, multipart: bool) {
         .will_respond_with(201)
         .xml_body(XmlElement::new("created").attr("id", integer!(7)));
     pact.upon_receiving("an XML order").get("/orders/7").will_respond_with(200).xml_body(order_xml());
+    declare_token(pact);
+}
+
+/// A form-urlencoded request answered by a form-urlencoded response, each with matchers.
+fn declare_token(pact: &mut Contract) {
+    pact.upon_receiving("a token")
+        .post("/oauth/token")
+        .form_field("grant_type", "client_credentials")
+        .will_respond_with(200)
+        .form_field("access_token", term!("^[a-f0-9]{8}$", "0a1b2c3d"))
+        .form_field("expires_in", integer!(3600));
+}
+
+/// The form a correct client posts for a token, and what it reads back from the mock.
+async fn get_token(client: &reqwest::Client, pact: &Contract) {
+    let form = b"grant_type=client_credentials".to_vec();
+    let token = send(
+        client,
+        reqwest::Method::POST,
+        pact.url("/oauth/token"),
+        "application/x-www-form-urlencoded",
+        form,
+    )
+    .await;
+    assert_eq!(token.status(), 200);
+    assert_eq!(token.headers()[CONTENT_TYPE].to_str().unwrap(), "application/x-www-form-urlencoded");
+    assert_eq!(token.text().await.unwrap(), "access_token=0a1b2c3d&expires_in=3600");
 }
 
 async fn send(
@@ -136,6 +163,7 @@ async fn good_client(pact: &Contract, multipart: bool) {
     let order = client.get(pact.url("/orders/7")).send().await.unwrap();
     assert_eq!(order.headers()[CONTENT_TYPE].to_str().unwrap(), "application/xml");
     assert!(order.text().await.unwrap().starts_with(r#"<order id="7"><note>leave at door</note>"#));
+    get_token(&client, pact).await;
 }
 
 /// What the mock says about a request no interaction accepts: its mismatches.
@@ -193,6 +221,13 @@ fn assert_rule_shapes(path: &Path, version: SpecVersion) {
     assert_eq!(first_rule(order, "body", "$.order.note['#text']")["match"], "regex");
     // A plain `type` rule: for XML, pact-reference reads `min` as a bound on each item's child nodes.
     assert_eq!(first_rule(order, "body", "$.order.item"), serde_json::json!({"match": "type"}));
+    let token = &interaction("a token")["response"];
+    assert!(
+        token["headers"]["Content-Type"].to_string().contains("application/x-www-form-urlencoded"),
+        "{token}"
+    );
+    assert_eq!(first_rule(&token["matchingRules"], "body", "$.access_token")["match"], "regex");
+    assert_eq!(first_rule(&token["matchingRules"], "body", "$.expires_in")["match"], "integer");
     if version == SpecVersion::V4 {
         assert_eq!(avatar["body"]["encoded"], "base64", "{avatar}");
         let upload = &interaction("a photo upload")["request"];
@@ -298,6 +333,13 @@ async fn provider(broken: bool) -> String {
             }),
         )
         .route(
+            "/oauth/token",
+            post(move || async move {
+                let body = if broken { "access_token=XYZ&expires_in=soon" } else { "access_token=deadbeef&expires_in=60" };
+                ([(CONTENT_TYPE, "application/x-www-form-urlencoded")], body).into_response()
+            }),
+        )
+        .route(
             "/orders/7",
             get(move || async move {
                 xml(if broken {
@@ -362,13 +404,19 @@ async fn both_verifiers_agree(version: SpecVersion) {
             text.contains("$.id -> Expected 'one' (String) to be an integer"),
             "official verifier, multipart:\n{text}"
         );
-        assert!(text.contains("There were 7 pact failures"), "{text}");
+        assert!(text.contains("There were 8 pact failures"), "{text}");
     } else {
-        assert!(text.contains("There were 6 pact failures"), "{text}");
+        assert!(text.contains("There were 7 pact failures"), "{text}");
     }
     let (passed, ours_text) = ours(&path, provider(true).await).await;
     assert!(!passed, "our verifier, broken provider, {version:?}");
-    for needle in ["$.body.created['@id']", "$.body.order.note['#text']", "$.body.settings"] {
+    for needle in [
+        "$.body.created['@id']",
+        "$.body.order.note['#text']",
+        "$.body.settings",
+        "$.body.access_token",
+        "$.body.expires_in",
+    ] {
         assert!(ours_text.contains(needle), "our verifier should name {needle}:\n{ours_text}");
     }
     // Every interaction but the upload (no response body) fails, on its own path.
@@ -379,6 +427,7 @@ async fn both_verifiers_agree(version: SpecVersion) {
         "$ -> Expected binary contents to have content type 'image/png' but detected contents was 'image/jpeg'",
         "$.created['@id'] -> Expected 'seven' to match an integer number",
         "$.order.note['#text'] -> Expected 'Leave at door' to match '^[a-z ]+$'",
+        "$.access_token -> Expected 'XYZ' to match '^[a-f0-9]{8}$'",
     ] {
         assert!(text.contains(needle), "official verifier, broken provider, {version:?}: expected {needle:?} in:\n{text}");
     }
@@ -392,6 +441,48 @@ async fn a_v4_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_v3_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
     both_verifiers_agree(SpecVersion::V3).await;
+}
+
+/// A provider answering `POST /oauth/token` with `body` as a form.
+async fn token_provider(body: &'static str) -> String {
+    let app = axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(
+            move || async move { ([(CONTENT_TYPE, "application/x-www-form-urlencoded")], body) },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// A form response is matched as pact-reference matches one, as a query string: a field the
+/// pact does not name fails it in both verifiers (unlike an unexpected JSON key), and so does a
+/// missing one; other values of the right shapes pass in both.
+#[tokio::test(flavor = "multi_thread")]
+async fn both_verifiers_reach_the_same_verdict_on_form_responses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = Contract::new_async("TokenClient", "TokenService")
+        .await
+        .with_output_dir(dir.path())
+        .with_spec_version(SpecVersion::V3);
+    declare_token(&mut pact);
+    get_token(&reqwest::Client::new(), &pact).await;
+    let path = pact.finish().unwrap();
+    for (body, passes) in [
+        ("expires_in=1&access_token=ffffffff", true),
+        ("access_token=ffffffff&expires_in=1&scope=admin", false),
+        ("access_token=ffffffff", false),
+        ("access_token=ffffffff&expires_in=1&expires_in=2", true),
+    ] {
+        let (official_passed, official_text) = official(&path, token_provider(body).await).await;
+        let (ours_passed, ours_text) = ours(&path, token_provider(body).await).await;
+        assert_eq!(official_passed, passes, "official verifier on {body}:\n{official_text}");
+        assert_eq!(ours_passed, passes, "our verifier on {body}:\n{ours_text}");
+    }
 }
 
 /// A body that cannot be what it says is a declaration error naming the part, and no pact is
