@@ -624,3 +624,90 @@ async fn xml_bounds_on_a_repeated_element_get_the_same_verdict_from_both_verifie
     assert!(same_verdict(&written, childless).await.0);
     assert!(!same_verdict(&written, "<order/>").await.0);
 }
+
+/// A provider that answers `GET /settings` with `answer` in `X-Settings`, if the request's
+/// `X-Payload` is JSON (what the pact's example is); 400 otherwise.
+async fn settings_provider(answer: &'static str) -> String {
+    let app = axum::Router::new()
+        .route(
+            "/settings",
+            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                let payload = header(&headers, "X-Payload");
+                if serde_json::from_str::<Value>(&payload).is_err() {
+                    return (StatusCode::BAD_REQUEST, payload).into_response();
+                }
+                ([("X-Settings", answer)], "").into_response()
+            }),
+        )
+        .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// `content_type!` in request and response headers: the mock accepts a request header whose
+/// value looks like the type and refuses one that does not; the pact it writes is passed by both
+/// verifiers against a provider whose header looks like the type, and failed by both, on that
+/// header, against one whose header does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn content_type_in_headers_is_honoured_by_the_mock_and_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in [SpecVersion::V3, SpecVersion::V4] {
+        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
+            .await
+            .with_output_dir(dir.path())
+            .with_spec_version(version)
+            .with_test_name("interop::content_type_headers");
+        pact.upon_receiving("settings")
+            .get("/settings")
+            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
+            .will_respond_with(200)
+            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let client = reqwest::Client::new();
+        let refused = client.get(pact.url("/settings")).header("X-Payload", "page one").send().await.unwrap();
+        assert_eq!(refused.status(), 500, "{version:?}: a header that is no JSON is refused");
+        let text = refused.text().await.unwrap();
+        assert!(text.contains("$.headers.X-Payload"), "{text}");
+        let answer = client.get(pact.url("/settings")).header("X-Payload", "[2]").send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        assert_eq!(header(answer.headers(), "X-Settings"), "{\"dark\":true}");
+        // The refused request fails the contract test; a second contract writes the pact.
+        assert!(pact.finish().is_err());
+
+        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
+            .await
+            .with_output_dir(dir.path())
+            .with_spec_version(version)
+            .with_test_name("interop::content_type_headers");
+        pact.upon_receiving("settings")
+            .get("/settings")
+            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
+            .will_respond_with(200)
+            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let answer = client.get(pact.url("/settings")).header("X-Payload", "[2]").send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        let path = pact.finish().unwrap();
+        let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let interaction = &written["interactions"][0];
+        for (part, name) in [("request", "X-Payload"), ("response", "X-Settings")] {
+            let rules = &interaction[part]["matchingRules"]["header"][name]["matchers"][0];
+            assert_eq!(rules, &json!({"match": "contentType", "value": "application/json"}), "{version:?}");
+        }
+
+        let good = "{\"dark\":false}";
+        let (official_passed, official_text) = official(&path, settings_provider(good).await).await;
+        assert!(official_passed, "official verifier, {version:?}:\n{official_text}");
+        let (ours_passed, ours_text) = ours(&path, settings_provider(good).await).await;
+        assert!(ours_passed, "our verifier, {version:?}:\n{ours_text}");
+        let bad = "dark mode";
+        let (official_passed, official_text) = official(&path, settings_provider(bad).await).await;
+        assert!(!official_passed, "official verifier, {version:?}:\n{official_text}");
+        assert!(official_text.contains("Mismatch with header 'X-Settings'"), "{official_text}");
+        let (ours_passed, ours_text) = ours(&path, settings_provider(bad).await).await;
+        assert!(!ours_passed, "our verifier, {version:?}:\n{ours_text}");
+        assert!(ours_text.contains("$.headers.X-Settings"), "{ours_text}");
+    }
+}
