@@ -4,9 +4,10 @@
 //! `pact verifier` and ours both pass each pact against a correct provider and both fail it
 //! against a broken one, naming the same paths.
 //!
-//! A V3 pact cannot hold a status-code class (V4 `statusCode` rule) nor a base64 body (a binary
-//! body or a multipart body with a file), so those live in one interaction declared for V4 only.
-//! Every other matcher and generator is in both pacts.
+//! A V3 pact cannot hold a status-code class (V4 `statusCode` rule), so it lives in one
+//! interaction declared for V4 only, with a multipart request and a binary response (V3 pacts
+//! carry those as base64 strings: `tests/consumer_bodies.rs` verifies them in V3). Every other
+//! matcher and generator is in both pacts.
 
 use std::path::{Path, PathBuf};
 
