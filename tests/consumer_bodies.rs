@@ -41,6 +41,14 @@ fn declare(pact: &mut Contract, multipart: bool) {
             ))
             .will_respond_with(201)
             .json_body(json_pattern!({"id": integer!(1)}));
+        pact.upon_receiving("a photo").get("/photos/5").will_respond_with(200).multipart_body(
+            MultipartForm::new().field("title", term!("^[A-Z][a-z]+$", "Holiday")).file(
+                "photo",
+                "cat.png",
+                "image/png",
+                PNG,
+            ),
+        );
     }
     pact.upon_receiving("a search")
         .get("/search")
@@ -130,6 +138,12 @@ async fn good_client(pact: &Contract, multipart: bool) {
         let upload =
             client.post(pact.url("/photos")).multipart(photo_form("Beach", &other_png)).send().await.unwrap();
         assert_eq!(upload.status(), 201);
+        let photo = client.get(pact.url("/photos/5")).send().await.unwrap();
+        assert_eq!(photo.status(), 200);
+        let content_type = photo.headers()[CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+        let bytes = photo.bytes().await.unwrap();
+        assert!(bytes.windows(PNG.len()).any(|w| w == PNG) && bytes.windows(7).any(|w| w == b"Holiday"));
     }
     let search = client.get(pact.url("/search?q=boots&limit=25")).send().await.unwrap();
     assert_eq!(search.status(), 200);
@@ -345,6 +359,20 @@ async fn provider(broken: bool) -> String {
             }),
         )
         .route(
+            "/photos/5",
+            get(move || async move {
+                // Another boundary, another title and image of the same shapes; broken: neither.
+                let (title, image) =
+                    if broken { ("beach", JPEG) } else { ("Beach", b"\x89PNG\r\n\x1a\nother image".as_slice()) };
+                let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n".to_vec();
+                body.extend_from_slice(title.as_bytes());
+                body.extend_from_slice(b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"dog.png\"\r\nContent-Type: image/png\r\n\r\n");
+                body.extend_from_slice(image);
+                body.extend_from_slice(b"\r\n--XyZ--\r\n");
+                ([(CONTENT_TYPE, "multipart/form-data; boundary=XyZ")], body).into_response()
+            }),
+        )
+        .route(
             "/oauth/token",
             post(move || async move {
                 let body = if broken { "access_token=XYZ&expires_in=soon" } else { "access_token=deadbeef&expires_in=60" };
@@ -415,7 +443,7 @@ async fn both_verifiers_agree(version: SpecVersion) {
         text.contains("$.id -> Expected 'one' (String) to be an integer"),
         "official verifier, multipart, {version:?}:\n{text}"
     );
-    assert!(text.contains("There were 8 pact failures"), "{version:?}: {text}");
+    assert!(text.contains("There were 9 pact failures"), "{version:?}: {text}");
     let (passed, ours_text) = ours(&path, provider(true).await).await;
     assert!(!passed, "our verifier, broken provider, {version:?}");
     for needle in [
@@ -424,6 +452,8 @@ async fn both_verifiers_agree(version: SpecVersion) {
         "$.body.settings",
         "$.body.access_token",
         "$.body.expires_in",
+        "$.body.title",
+        "$.body.photo",
     ] {
         assert!(ours_text.contains(needle), "our verifier should name {needle}:\n{ours_text}");
     }
