@@ -28,9 +28,9 @@ fn order_xml() -> XmlElement {
         )
 }
 
-/// Declares one interaction of each body kind, on both sides where it makes sense. A multipart
-/// body holds binary bytes, which only a V4 pact can carry (V3 has no way to say a body is
-/// base64), so it is declared for V4 only.
+/// Declares one interaction of each body kind, on both sides where it makes sense. A binary
+/// body (and a multipart body holding a file) goes to a V3 pact as a base64 string, which
+/// pact-reference reads back as bytes because its content type is not text; V4 says `encoded`.
 fn declare(pact: &mut Contract, multipart: bool) {
     if multipart {
         pact.upon_receiving("a photo upload")
@@ -43,6 +43,14 @@ fn declare(pact: &mut Contract, multipart: bool) {
             ))
             .will_respond_with(201)
             .json_body(json_pattern!({"id": integer!(1)}));
+        pact.upon_receiving("a photo").get("/photos/5").will_respond_with(200).multipart_body(
+            MultipartForm::new().field("title", term!("^[A-Z][a-z]+$", "Holiday")).file(
+                "photo",
+                "cat.png",
+                "image/png",
+                PNG,
+            ),
+        );
     }
     pact.upon_receiving("a search")
         .get("/search")
@@ -73,6 +81,33 @@ fn declare(pact: &mut Contract, multipart: bool) {
         .will_respond_with(201)
         .xml_body(XmlElement::new("created").attr("id", integer!(7)));
     pact.upon_receiving("an XML order").get("/orders/7").will_respond_with(200).xml_body(order_xml());
+    declare_token(pact);
+}
+
+/// A form-urlencoded request answered by a form-urlencoded response, each with matchers.
+fn declare_token(pact: &mut Contract) {
+    pact.upon_receiving("a token")
+        .post("/oauth/token")
+        .form_field("grant_type", "client_credentials")
+        .will_respond_with(200)
+        .form_field("access_token", term!("^[a-f0-9]{8}$", "0a1b2c3d"))
+        .form_field("expires_in", integer!(3600));
+}
+
+/// The form a correct client posts for a token, and what it reads back from the mock.
+async fn get_token(client: &reqwest::Client, pact: &Contract) {
+    let form = b"grant_type=client_credentials".to_vec();
+    let token = send(
+        client,
+        reqwest::Method::POST,
+        pact.url("/oauth/token"),
+        "application/x-www-form-urlencoded",
+        form,
+    )
+    .await;
+    assert_eq!(token.status(), 200);
+    assert_eq!(token.headers()[CONTENT_TYPE].to_str().unwrap(), "application/x-www-form-urlencoded");
+    assert_eq!(token.text().await.unwrap(), "access_token=0a1b2c3d&expires_in=3600");
 }
 
 async fn send(
@@ -105,6 +140,12 @@ async fn good_client(pact: &Contract, multipart: bool) {
         let upload =
             client.post(pact.url("/photos")).multipart(photo_form("Beach", &other_png)).send().await.unwrap();
         assert_eq!(upload.status(), 201);
+        let photo = client.get(pact.url("/photos/5")).send().await.unwrap();
+        assert_eq!(photo.status(), 200);
+        let content_type = photo.headers()[CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+        let bytes = photo.bytes().await.unwrap();
+        assert!(bytes.windows(PNG.len()).any(|w| w == PNG) && bytes.windows(7).any(|w| w == b"Holiday"));
     }
     let search = client.get(pact.url("/search?q=boots&limit=25")).send().await.unwrap();
     assert_eq!(search.status(), 200);
@@ -138,6 +179,7 @@ async fn good_client(pact: &Contract, multipart: bool) {
     let order = client.get(pact.url("/orders/7")).send().await.unwrap();
     assert_eq!(order.headers()[CONTENT_TYPE].to_str().unwrap(), "application/xml");
     assert!(order.text().await.unwrap().starts_with(r#"<order id="7"><note>leave at door</note>"#));
+    get_token(&client, pact).await;
 }
 
 /// What the mock says about a request no interaction accepts: its mismatches.
@@ -159,7 +201,7 @@ async fn write_pact(dir: &Path, version: SpecVersion) -> PathBuf {
         .await
         .with_output_dir(dir)
         .with_spec_version(version);
-    let multipart = version == SpecVersion::V4;
+    let multipart = true;
     declare(&mut pact, multipart);
     good_client(&pact, multipart).await;
     let path = pact.finish().unwrap();
@@ -193,14 +235,26 @@ fn assert_rule_shapes(path: &Path, version: SpecVersion) {
     let order = &interaction("an XML order")["response"]["matchingRules"];
     assert_eq!(first_rule(order, "body", "$.order['@id']")["match"], "integer");
     assert_eq!(first_rule(order, "body", "$.order.note['#text']")["match"], "regex");
-    assert_eq!(first_rule(order, "body", "$.order.item")["min"], 1);
-    if version == SpecVersion::V4 {
+    // A plain `type` rule: for XML, pact-reference reads `min` as a bound on each item's child nodes.
+    assert_eq!(first_rule(order, "body", "$.order.item"), serde_json::json!({"match": "type"}));
+    let token = &interaction("a token")["response"];
+    assert!(
+        token["headers"]["Content-Type"].to_string().contains("application/x-www-form-urlencoded"),
+        "{token}"
+    );
+    assert_eq!(first_rule(&token["matchingRules"], "body", "$.access_token")["match"], "regex");
+    assert_eq!(first_rule(&token["matchingRules"], "body", "$.expires_in")["match"], "integer");
+    if version == SpecVersion::V3 {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(PNG);
+        assert_eq!(avatar["body"], encoded.as_str(), "{avatar}");
+    } else {
         assert_eq!(avatar["body"]["encoded"], "base64", "{avatar}");
-        let upload = &interaction("a photo upload")["request"];
-        assert_eq!(first_rule(&upload["matchingRules"], "body", "$.photo")["match"], "contentType");
-        assert_eq!(first_rule(&upload["matchingRules"], "body", "$.title")["match"], "regex");
-        assert_eq!(first_rule(&upload["matchingRules"], "header", "Content-Type")["match"], "regex");
     }
+    let upload = &interaction("a photo upload")["request"];
+    assert_eq!(first_rule(&upload["matchingRules"], "body", "$.photo")["match"], "contentType");
+    assert_eq!(first_rule(&upload["matchingRules"], "body", "$.title")["match"], "regex");
+    assert_eq!(first_rule(&upload["matchingRules"], "header", "Content-Type")["match"], "regex");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -271,7 +325,15 @@ async fn provider(broken: bool) -> String {
         )
         .route(
             "/avatars/1",
-            put(|| async { axum::http::StatusCode::NO_CONTENT }).get(move || async move {
+            // The verifier must send the pact's example as bytes (V3: decoded from base64).
+            put(|body: axum::body::Bytes| async move {
+                if body.starts_with(&PNG[..8]) {
+                    axum::http::StatusCode::NO_CONTENT
+                } else {
+                    axum::http::StatusCode::BAD_REQUEST
+                }
+            })
+            .get(move || async move {
                 let bytes = if broken { JPEG } else { b"\x89PNG\r\n\x1a\nother image".as_slice() };
                 ([(CONTENT_TYPE, "image/png")], bytes).into_response()
             }),
@@ -296,6 +358,27 @@ async fn provider(broken: bool) -> String {
                 }
                 let id = if broken { serde_json::json!("one") } else { serde_json::json!(5) };
                 (axum::http::StatusCode::CREATED, axum::Json(serde_json::json!({"id": id}))).into_response()
+            }),
+        )
+        .route(
+            "/photos/5",
+            get(move || async move {
+                // Another boundary, another title and image of the same shapes; broken: neither.
+                let (title, image) =
+                    if broken { ("beach", JPEG) } else { ("Beach", b"\x89PNG\r\n\x1a\nother image".as_slice()) };
+                let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n".to_vec();
+                body.extend_from_slice(title.as_bytes());
+                body.extend_from_slice(b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"dog.png\"\r\nContent-Type: image/png\r\n\r\n");
+                body.extend_from_slice(image);
+                body.extend_from_slice(b"\r\n--XyZ--\r\n");
+                ([(CONTENT_TYPE, "multipart/form-data; boundary=XyZ")], body).into_response()
+            }),
+        )
+        .route(
+            "/oauth/token",
+            post(move || async move {
+                let body = if broken { "access_token=XYZ&expires_in=soon" } else { "access_token=deadbeef&expires_in=60" };
+                ([(CONTENT_TYPE, "application/x-www-form-urlencoded")], body).into_response()
             }),
         )
         .route(
@@ -327,18 +410,22 @@ async fn both_verifiers_agree(version: SpecVersion) {
 
     let (passed, text) = test_support::official_verify(&path, provider(true).await, &[]).await;
     assert!(!passed, "official verifier, broken provider, {version:?}:\n{text}");
-    if version == SpecVersion::V4 {
-        assert!(
-            text.contains("$.id -> Expected 'one' (String) to be an integer"),
-            "official verifier, multipart:\n{text}"
-        );
-        assert!(text.contains("There were 7 pact failures"), "{text}");
-    } else {
-        assert!(text.contains("There were 6 pact failures"), "{text}");
-    }
+    assert!(
+        text.contains("$.id -> Expected 'one' (String) to be an integer"),
+        "official verifier, multipart, {version:?}:\n{text}"
+    );
+    assert!(text.contains("There were 9 pact failures"), "{version:?}: {text}");
     let (passed, ours_text) = ours(&path, provider(true).await).await;
     assert!(!passed, "our verifier, broken provider, {version:?}");
-    for needle in ["$.body.created['@id']", "$.body.order.note['#text']", "$.body.settings"] {
+    for needle in [
+        "$.body.created['@id']",
+        "$.body.order.note['#text']",
+        "$.body.settings",
+        "$.body.access_token",
+        "$.body.expires_in",
+        "$.body.title",
+        "$.body.photo",
+    ] {
         assert!(ours_text.contains(needle), "our verifier should name {needle}:\n{ours_text}");
     }
     // Every interaction but the upload (no response body) fails, on its own path.
@@ -349,6 +436,7 @@ async fn both_verifiers_agree(version: SpecVersion) {
         "$ -> Expected binary contents to have content type 'image/png' but detected contents was 'image/jpeg'",
         "$.created['@id'] -> Expected 'seven' to match an integer number",
         "$.order.note['#text'] -> Expected 'Leave at door' to match '^[a-z ]+$'",
+        "$.access_token -> Expected 'XYZ' to match '^[a-f0-9]{8}$'",
     ] {
         assert!(text.contains(needle), "official verifier, broken provider, {version:?}: expected {needle:?} in:\n{text}");
     }
@@ -362,6 +450,48 @@ async fn a_v4_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_v3_pact_of_every_body_kind_is_verified_the_same_by_both_verifiers() {
     both_verifiers_agree(SpecVersion::V3).await;
+}
+
+/// A provider answering `POST /oauth/token` with `body` as a form.
+async fn token_provider(body: &'static str) -> String {
+    let app = axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(
+            move || async move { ([(CONTENT_TYPE, "application/x-www-form-urlencoded")], body) },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// A form response is matched as pact-reference matches one, as a query string: a field the
+/// pact does not name fails it in both verifiers (unlike an unexpected JSON key), and so does a
+/// missing one; other values of the right shapes pass in both.
+#[tokio::test(flavor = "multi_thread")]
+async fn both_verifiers_reach_the_same_verdict_on_form_responses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pact = Contract::new_async("TokenClient", "TokenService")
+        .await
+        .with_output_dir(dir.path())
+        .with_spec_version(SpecVersion::V3);
+    declare_token(&mut pact);
+    get_token(&reqwest::Client::new(), &pact).await;
+    let path = pact.finish().unwrap();
+    for (body, passes) in [
+        ("expires_in=1&access_token=ffffffff", true),
+        ("access_token=ffffffff&expires_in=1&scope=admin", false),
+        ("access_token=ffffffff", false),
+        ("access_token=ffffffff&expires_in=1&expires_in=2", true),
+    ] {
+        let (official_passed, official_text) = official(&path, token_provider(body).await).await;
+        let (ours_passed, ours_text) = ours(&path, token_provider(body).await).await;
+        assert_eq!(official_passed, passes, "official verifier on {body}:\n{official_text}");
+        assert_eq!(ours_passed, passes, "our verifier on {body}:\n{ours_text}");
+    }
 }
 
 /// A body that cannot be what it says is a declaration error naming the part, and no pact is

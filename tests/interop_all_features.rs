@@ -4,9 +4,10 @@
 //! `pact verifier` and ours both pass each pact against a correct provider and both fail it
 //! against a broken one, naming the same paths.
 //!
-//! A V3 pact cannot hold a status-code class (V4 `statusCode` rule) nor a base64 body (a binary
-//! body or a multipart body with a file), so those live in one interaction declared for V4 only.
-//! Every other matcher and generator is in both pacts.
+//! A V3 pact cannot hold a status-code class (V4 `statusCode` rule), so it lives in one
+//! interaction declared for V4 only, with a multipart request and a binary response (V3 pacts
+//! carry those as base64 strings: `tests/consumer_bodies.rs` verifies them in V3). Every other
+//! matcher and generator is in both pacts.
 
 mod common;
 
@@ -95,8 +96,6 @@ fn declare(pact: &mut Contract, v4: bool) {
             XmlElement::new("order")
                 .attr("id", integer!(7))
                 .child(XmlElement::new("note").text(term!("^[a-z ]+$", "leave at door")))
-                // The item has text: pact-reference applies a repeated element's `min` to its child
-                // nodes too, so an item with none fails the official verifier (ours passes it).
                 .each_child_like(
                     XmlElement::new("item").attr("sku", term!("^[A-Z]-\\d+$", "A-1")).text(like!("apple")),
                     1,
@@ -495,4 +494,192 @@ async fn a_v3_pact_of_every_feature_is_verified_the_same_by_both_verifiers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_v4_pact_of_every_feature_is_verified_the_same_by_both_verifiers() {
     both_verifiers_agree(SpecVersion::V4).await;
+}
+
+/// A provider answering `GET /order` with `body` as XML.
+async fn xml_provider(body: &'static str) -> String {
+    let app = axum::Router::new()
+        .route(
+            "/order",
+            axum::routing::get(move || async move { ([(CONTENT_TYPE, "application/xml")], body) }),
+        )
+        // The official verifier calls the state-change URL for an interaction without a state too.
+        .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// A V3 pact, as another tool writes it, whose response is an XML order with the given rule on
+/// its repeated `<item>` element.
+fn xml_rule_pact(dir: &Path, name: &str, rule: Value) -> PathBuf {
+    let pact = json!({
+        "consumer": {"name": format!("XmlClient-{name}")},
+        "provider": {"name": "XmlService"},
+        "interactions": [{
+            "description": "an order",
+            "request": {"method": "GET", "path": "/order"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/xml"},
+                "body": "<order><item sku=\"A-1\">apple</item></order>",
+                "matchingRules": {"body": {"$.order.item": {"matchers": [rule]}}}
+            }
+        }],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&pact).unwrap()).unwrap();
+    path
+}
+
+/// Both verifiers' verdicts on one pact against one provider body, checked equal.
+async fn same_verdict(pact: &Path, body: &'static str) -> (bool, String, String) {
+    let (official_passed, official_text) = official(pact, xml_provider(body).await).await;
+    let (ours_passed, ours_text) = ours(pact, xml_provider(body).await).await;
+    assert_eq!(
+        official_passed,
+        ours_passed,
+        "{}: the verifiers disagree on {body}\nofficial:\n{official_text}\nours:\n{ours_text}",
+        pact.display()
+    );
+    (ours_passed, official_text, ours_text)
+}
+
+/// pact-reference applies an XML `min`/`max` to each element's own child nodes, not to the
+/// number of elements with that name: both verifiers reach the same verdict on each case, and our
+/// DSL's repeated element (a plain `type` rule) passes a childless one in both.
+#[tokio::test(flavor = "multi_thread")]
+async fn xml_bounds_on_a_repeated_element_get_the_same_verdict_from_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let childless = r#"<order><item sku="B-2"/><item sku="C-3"/></order>"#;
+    let with_text = r#"<order><item sku="B-2">pear</item><item sku="C-3">fig</item></order>"#;
+    // Text and a comment: 2 child nodes (a child element would be unexpected under the type rule).
+    let two_children = r#"<order><item sku="B-2">pear<!--ripe--></item></order>"#;
+
+    let min = xml_rule_pact(dir.path(), "min", json!({"match": "type", "min": 1}));
+    let (passed, official_text, ours_text) = same_verdict(&min, childless).await;
+    assert!(!passed);
+    assert!(official_text.contains("Expected 'item' to have at least 1 children"), "{official_text}");
+    assert!(
+        ours_text
+            .contains("$.body.order.item[0]: expected <item> to have at least 1 child node but it has 0"),
+        "{ours_text}"
+    );
+    // The group's size is not what `min` bounds: 2 items pass a `min` of 2 when each has text,
+    // and one item with 2 child nodes passes it too.
+    let min_two = xml_rule_pact(dir.path(), "min-two", json!({"match": "type", "min": 2}));
+    assert!(!same_verdict(&min_two, with_text).await.0);
+    assert!(same_verdict(&min_two, two_children).await.0);
+    let max = xml_rule_pact(dir.path(), "max", json!({"match": "type", "max": 1}));
+    assert!(same_verdict(&max, with_text).await.0);
+    assert!(same_verdict(&max, childless).await.0);
+    assert!(!same_verdict(&max, two_children).await.0);
+    // No item at all fails under a type rule, whatever its bounds.
+    assert!(!same_verdict(&max, "<order/>").await.0);
+
+    // Our DSL's `each_child_like` of a childless element: the pact passes in both.
+    let mut pact = Contract::new_async("XmlClient-dsl", "XmlService")
+        .await
+        .with_output_dir(dir.path())
+        .with_spec_version(SpecVersion::V3)
+        .with_test_name("interop::xml_bounds");
+    pact.upon_receiving("an order").get("/order").will_respond_with(200).xml_body(
+        XmlElement::new("order").each_child_like(XmlElement::new("item").attr("sku", like!("A-1")), 1),
+    );
+    let answer = reqwest::get(pact.url("/order")).await.unwrap().text().await.unwrap();
+    assert_eq!(answer, r#"<order><item sku="A-1"/></order>"#);
+    let written = pact.finish().unwrap();
+    assert!(same_verdict(&written, childless).await.0);
+    assert!(!same_verdict(&written, "<order/>").await.0);
+}
+
+/// A provider that answers `GET /settings` with `answer` in `X-Settings`, if the request's
+/// `X-Payload` is JSON (what the pact's example is); 400 otherwise.
+async fn settings_provider(answer: &'static str) -> String {
+    let app = axum::Router::new()
+        .route(
+            "/settings",
+            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                let payload = header(&headers, "X-Payload");
+                if serde_json::from_str::<Value>(&payload).is_err() {
+                    return (StatusCode::BAD_REQUEST, payload).into_response();
+                }
+                ([("X-Settings", answer)], "").into_response()
+            }),
+        )
+        .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port.to_string()
+}
+
+/// `content_type!` in request and response headers: the mock accepts a request header whose
+/// value looks like the type and refuses one that does not; the pact it writes is passed by both
+/// verifiers against a provider whose header looks like the type, and failed by both, on that
+/// header, against one whose header does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn content_type_in_headers_is_honoured_by_the_mock_and_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in [SpecVersion::V3, SpecVersion::V4] {
+        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
+            .await
+            .with_output_dir(dir.path())
+            .with_spec_version(version)
+            .with_test_name("interop::content_type_headers");
+        pact.upon_receiving("settings")
+            .get("/settings")
+            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
+            .will_respond_with(200)
+            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let client = reqwest::Client::new();
+        let refused = client.get(pact.url("/settings")).header("X-Payload", "page one").send().await.unwrap();
+        assert_eq!(refused.status(), 500, "{version:?}: a header that is no JSON is refused");
+        let text = refused.text().await.unwrap();
+        assert!(text.contains("$.headers.X-Payload"), "{text}");
+        let answer = client.get(pact.url("/settings")).header("X-Payload", "[2]").send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        assert_eq!(header(answer.headers(), "X-Settings"), "{\"dark\":true}");
+        // The refused request fails the contract test; a second contract writes the pact.
+        assert!(pact.finish().is_err());
+
+        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
+            .await
+            .with_output_dir(dir.path())
+            .with_spec_version(version)
+            .with_test_name("interop::content_type_headers");
+        pact.upon_receiving("settings")
+            .get("/settings")
+            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
+            .will_respond_with(200)
+            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let answer = client.get(pact.url("/settings")).header("X-Payload", "[2]").send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        let path = pact.finish().unwrap();
+        let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let interaction = &written["interactions"][0];
+        for (part, name) in [("request", "X-Payload"), ("response", "X-Settings")] {
+            let rules = &interaction[part]["matchingRules"]["header"][name]["matchers"][0];
+            assert_eq!(rules, &json!({"match": "contentType", "value": "application/json"}), "{version:?}");
+        }
+
+        let good = "{\"dark\":false}";
+        let (official_passed, official_text) = official(&path, settings_provider(good).await).await;
+        assert!(official_passed, "official verifier, {version:?}:\n{official_text}");
+        let (ours_passed, ours_text) = ours(&path, settings_provider(good).await).await;
+        assert!(ours_passed, "our verifier, {version:?}:\n{ours_text}");
+        let bad = "dark mode";
+        let (official_passed, official_text) = official(&path, settings_provider(bad).await).await;
+        assert!(!official_passed, "official verifier, {version:?}:\n{official_text}");
+        assert!(official_text.contains("Mismatch with header 'X-Settings'"), "{official_text}");
+        let (ours_passed, ours_text) = ours(&path, settings_provider(bad).await).await;
+        assert!(!ours_passed, "our verifier, {version:?}:\n{ours_text}");
+        assert!(ours_text.contains("$.headers.X-Settings"), "{ours_text}");
+    }
 }

@@ -178,3 +178,57 @@ fn every_specification_case_roundtrips() {
     }
     assert!(count >= 1400, "only {count} objects were checked");
 }
+
+/// A V3 pact with the given response body and `Content-Type`.
+fn v3_with_body(content_type: &str, body: &str) -> Pact {
+    let text = serde_json::json!({
+        "consumer": {"name": "C"},
+        "provider": {"name": "P"},
+        "interactions": [{
+            "description": "a body",
+            "request": {"method": "GET", "path": "/"},
+            "response": {"status": 200, "headers": {"Content-Type": content_type}, "body": body}
+        }],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    Pact::from_json_str(&text.to_string()).unwrap()
+}
+
+fn response_body(pact: &Pact) -> &Body {
+    let Interaction::Http(http) = &pact.interactions[0] else { panic!("HTTP expected") };
+    &http.response.body
+}
+
+/// pact-reference (pact_models' `body_from_json`) reads a V3 string body as base64 when its
+/// content type is not text and it decodes, and writes a body that is not UTF-8 as base64: a
+/// binary body survives V3 both ways, and becomes `encoded: base64` in V4.
+#[test]
+fn binary_bodies_in_a_v3_pact_are_base64_as_pact_reference_reads_and_writes_them() {
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let encoded = "iVBORw0KGgoAAAANSUhEUg==";
+    let pact = v3_with_body("image/png", encoded);
+    assert!(matches!(response_body(&pact), Body::Present(c) if c.data == Data::Binary(png.to_vec())));
+    assert_eq!(response_body(&pact).to_bytes(), png);
+    let v3: Value = serde_json::from_str(&pact.to_json_string(SpecVersion::V3).unwrap()).unwrap();
+    assert_eq!(v3["interactions"][0]["response"]["body"], encoded);
+    let again = roundtrip(&pact, SpecVersion::V3);
+    assert_eq!(response_body(&again).to_bytes(), png);
+    let v4: Value = serde_json::from_str(&pact.to_json_string(SpecVersion::V4).unwrap()).unwrap();
+    let body = &v4["interactions"][0]["response"]["body"];
+    assert_eq!((body["encoded"].as_str(), body["content"].as_str()), (Some("base64"), Some(encoded)));
+    assert_eq!(response_body(&roundtrip(&pact, SpecVersion::V4)).to_bytes(), png);
+
+    // Text types are never decoded; other types only when the text is base64.
+    for (content_type, text) in [
+        ("text/plain", "dGVzdA=="),
+        ("application/json", "\"dGVzdA==\""),
+        ("application/xml", "dGVzdA=="),
+        ("application/x-www-form-urlencoded", "dGVzdA=="),
+        ("application/octet-stream", "not base64!"),
+    ] {
+        let pact = v3_with_body(content_type, text);
+        assert_ne!(response_body(&pact).to_bytes(), b"test", "{content_type}");
+    }
+    assert_eq!(response_body(&v3_with_body("application/octet-stream", "dGVzdA==")).to_bytes(), b"test");
+    assert_ne!(response_body(&v3_with_body("application/vnd.api+json", "e30=")).to_bytes(), b"{}");
+}

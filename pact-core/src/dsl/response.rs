@@ -2,7 +2,7 @@
 
 use super::body::{self, BodyTarget};
 use super::draft::{self, Draft};
-use super::{Pattern, RequestBuilder, TextValue, XmlElement};
+use super::{MultipartForm, Pattern, RequestBuilder, TextValue, XmlElement};
 use crate::model::{MatchingRule, RuleList, StatusCodeRule};
 
 /// Builds the response side of an interaction. The interaction is handed to the contract when
@@ -102,6 +102,51 @@ impl<'a> ResponseBuilder<'a> {
         self
     }
 
+    /// Adds a field to a form-urlencoded body (`application/x-www-form-urlencoded`): a string,
+    /// a number, or a pattern of one value such as `like!` or `term!`, whose rules apply to the
+    /// field (at `$.name`). Call again for more fields, or more values of one field.
+    ///
+    /// The provider's form is matched as pact-reference matches one (like a query string): every
+    /// field must be there, a field the pact does not name is a mismatch even in a response, and
+    /// a field without a matcher must have the same values.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a token")
+    ///     .post("/oauth/token")
+    ///     .will_respond_with(200)
+    ///     .form_field("access_token", term!("^[a-f0-9]{8}$", "0a1b2c3d"))
+    ///     .form_field("expires_in", integer!(3600));
+    /// let response = &collected.0[0].response;
+    /// assert_eq!(response.body.as_text().unwrap(), "access_token=0a1b2c3d&expires_in=3600");
+    /// assert_eq!(response.content_type().unwrap(), "application/x-www-form-urlencoded");
+    /// let paths: Vec<&str> = response.matching_rules.body.keys().map(|p| p.as_str()).collect();
+    /// assert_eq!(paths, ["$.access_token", "$.expires_in"]);
+    /// ```
+    pub fn form_field(mut self, name: &str, value: impl TextValue) -> Self {
+        let added = BodyTarget::response(&mut self.draft.interaction).add_form_field(name, value);
+        if let Err(e) = added {
+            self.draft.mistake(&format!("response form field {name}"), e);
+        }
+        self
+    }
+
     /// A binary body of `content_type`, judged by what the provider's content looks like (a
     /// `contentType` rule at `$`); see [`RequestBuilder::binary_body`].
     ///
@@ -168,6 +213,48 @@ impl<'a> ResponseBuilder<'a> {
     pub fn xml_body(mut self, root: XmlElement) -> Self {
         let part = body::xml(&root);
         self.draft.record("response body", part, |i, part| BodyTarget::response(i).set(part));
+        self
+    }
+
+    /// A `multipart/form-data` body of text fields and files, each with its matchers (see
+    /// [`MultipartForm`]); see [`RequestBuilder::multipart_body`]. The `Content-Type` header
+    /// names the example's boundary and carries a regex rule, so the provider may choose its own.
+    ///
+    /// ```
+    /// # use pact_core::prelude::*;
+    /// use pact_core::dsl::MultipartForm;
+    /// const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    /// # use pact_core::dsl::{InteractionSink, RequestBuilder};
+    /// # use pact_core::model::HttpInteraction;
+    /// # #[derive(Default)]
+    /// # struct Collected(Vec<HttpInteraction>);
+    /// # impl InteractionSink for Collected {
+    /// #     fn start(&self, description: String) -> HttpInteraction {
+    /// #         let mut interaction = HttpInteraction::default();
+    /// #         interaction.meta.description = description;
+    /// #         interaction
+    /// #     }
+    /// #     fn finish(&mut self, interaction: HttpInteraction, mistakes: Vec<String>) {
+    /// #         assert!(mistakes.is_empty(), "{mistakes:?}");
+    /// #         self.0.push(interaction);
+    /// #     }
+    /// # }
+    /// # let mut collected = Collected::default();
+    /// RequestBuilder::new(&mut collected, "a photo")
+    ///     .get("/photos/5")
+    ///     .will_respond_with(200)
+    ///     .multipart_body(MultipartForm::new().field("title", like!("Holiday")).file("photo", "cat.png", "image/png", PNG));
+    /// let response = &collected.0[0].response;
+    /// assert!(response.content_type().unwrap().starts_with("multipart/form-data; boundary="));
+    /// assert!(response.matching_rules.header.contains_key("Content-Type"));
+    /// ```
+    pub fn multipart_body(mut self, form: MultipartForm) -> Self {
+        let part = super::multipart::body(&form);
+        self.draft.record("response body", part, |i, (part, header_rule)| {
+            draft::set_header(&mut i.response.headers, "Content-Type", part.content_type.clone());
+            i.response.matching_rules.header.insert("Content-Type".to_string(), header_rule);
+            BodyTarget::response(i).set(part);
+        });
         self
     }
 

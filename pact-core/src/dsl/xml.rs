@@ -13,7 +13,8 @@ const MAX_DEPTH: usize = 64;
 /// The rules go where pact-reference's XML matching reads them: the root element is `$.order`,
 /// a child `$.order.item`, an attribute `$.order['@id']` and an element's text
 /// `$.order.note['#text']`. Elements declared with
-/// [`each_child_like`](Self::each_child_like) may repeat (a `type` rule with `min`).
+/// [`each_child_like`](Self::each_child_like) may repeat (a `type` rule, as pact-jvm's XML
+/// builder writes it).
 ///
 /// ```
 /// use pact_core::dsl::XmlElement;
@@ -60,10 +61,15 @@ impl XmlElement {
         self
     }
 
-    /// Adds a child element that may repeat: at least `min` elements like `child` (the example
-    /// holds `min` copies, at least one).
-    pub fn each_child_like(mut self, child: XmlElement, min: usize) -> Self {
-        self.children.push((child, Some(min)));
+    /// Adds a child element that may repeat: one or more elements like `child`, each compared
+    /// with it. The example holds `examples` copies (at least one).
+    ///
+    /// The rule written is `type`, without `min`: for XML, pact-reference (and so the official
+    /// verifier and mock) applies a `min` or `max` to each element's own child nodes, not to the
+    /// number of elements, so a `min` of 1 would fail every childless `<item/>`. No Pact
+    /// verifier bounds how many times an XML element repeats; at least one is always required.
+    pub fn each_child_like(mut self, child: XmlElement, examples: usize) -> Self {
+        self.children.push((child, Some(examples)));
         self
     }
 
@@ -139,9 +145,9 @@ impl XmlElement {
             let mut at = path.to_string();
             push_key(&mut at, &child.name);
             let copies = match repeat {
-                Some(min) => {
-                    add(&at, MatchingRule::MinType(*min), compiled, problems);
-                    (*min).max(1)
+                Some(examples) => {
+                    add(&at, MatchingRule::Type, compiled, problems);
+                    (*examples).max(1)
                 }
                 None => 1,
             };
@@ -236,12 +242,15 @@ mod tests {
     }
 
     #[test]
-    fn repeated_children_are_written_min_times_with_one_set_of_rules() {
+    fn repeated_children_are_written_as_often_as_asked_with_one_set_of_rules() {
         let (xml, rules) = XmlElement::new("list")
             .each_child_like(XmlElement::new("item").text(Scalar::integer(1)), 2)
             .to_xml()
             .unwrap();
         assert_eq!(xml, "<list><item>1</item><item>1</item></list>");
         assert_eq!(rules.len(), 2);
+        // A plain `type` rule: a `min` would bound each item's child nodes, not their number.
+        let item = rules.iter().find(|(path, _)| path.as_str() == "$.list.item").map(|(_, list)| &list.rules);
+        assert_eq!(item, Some(&vec![MatchingRule::Type]));
     }
 }

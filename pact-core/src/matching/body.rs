@@ -148,7 +148,7 @@ pub(crate) fn match_body(
             }
             let (e, a) =
                 (expected.body.as_text().unwrap_or_default(), actual.body.as_text().unwrap_or_default());
-            form_compare(&e, &a, &path_rules, allow_unexpected_keys, prefix)
+            form_compare(&e, &a, &path_rules, prefix)
         }
         _ => {
             if actual_kind == ContentKind::Json || actual_kind == ContentKind::Xml {
@@ -254,14 +254,10 @@ fn text_compare(rules: &PathRules<'_>, expected: &Body, actual: &Body, prefix: &
         .collect()
 }
 
-/// Form bodies compare like query strings, with body rules at `$.name`.
-fn form_compare(
-    expected: &str,
-    actual: &str,
-    rules: &PathRules<'_>,
-    allow_unexpected: bool,
-    prefix: &str,
-) -> Vec<Mismatch> {
+/// Form bodies compare like query strings, with body rules at `$.name`. As in pact-reference
+/// (which matches a form with its query-string matcher), a field the expected form does not have
+/// is a mismatch in a response too.
+fn form_compare(expected: &str, actual: &str, rules: &PathRules<'_>, prefix: &str) -> Vec<Mismatch> {
     let (e, a) = (parse_query_string(expected), parse_query_string(actual));
     let mut out = Vec::new();
     let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
@@ -305,20 +301,54 @@ fn form_compare(
             ));
         }
     }
-    if !allow_unexpected {
-        for (name, values) in &a {
-            if !e.contains_key(name) {
-                let mut path = prefix.to_string();
-                crate::model::json::push_key(&mut path, name);
-                out.push(Mismatch::new(
-                    MismatchKind::Body,
-                    path,
-                    "",
-                    show(&strings(values)),
-                    "unexpected form field",
-                ));
-            }
+    for (name, values) in &a {
+        if !e.contains_key(name) {
+            let mut path = prefix.to_string();
+            crate::model::json::push_key(&mut path, name);
+            out.push(Mismatch::new(
+                MismatchKind::Body,
+                path,
+                "",
+                show(&strings(values)),
+                "unexpected form field",
+            ));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{PathExpr, RuleList};
+
+    fn form(expected: &str, actual: &str, rules: &[(&str, MatchingRule)]) -> Vec<String> {
+        let mut map = BTreeMap::new();
+        for (path, rule) in rules {
+            map.insert(PathExpr::parse(path).unwrap(), RuleList::one(rule.clone()));
+        }
+        form_compare(expected, actual, &PathRules::new(&map), "$.body")
+            .iter()
+            .map(|m| m.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn form_fields_match_as_pact_reference_matches_them() {
+        let integer = [("$.age", MatchingRule::Integer)];
+        assert_eq!(form("name=Al&age=30", "age=41&name=Al", &integer), Vec::<String>::new());
+        assert_eq!(form("name=Al&age=30", "name=Al&age=x", &integer).len(), 1);
+        // Without a matcher, the same values in the same order.
+        assert_eq!(form("name=Al", "name=Bo", &[]).len(), 1);
+        assert_eq!(form("tag=a&tag=b", "tag=b&tag=a", &[]).len(), 1);
+        assert_eq!(
+            form("name=Al&age=30", "name=Al", &integer),
+            vec!["$.body.age: expected the form field but it was missing"]
+        );
+        // A field the pact does not name is a mismatch, in a response as in a request: the
+        // official verifier matches a form as a query string, which allows no extra parameter.
+        assert_eq!(form("name=Al", "name=Al&admin=true", &[]), vec!["$.body.admin: unexpected form field"]);
+    }
 }

@@ -10,12 +10,18 @@
 //! keys: every expected one must be present and match, extra ones are allowed in responses and
 //! messages but not in requests. Child elements are grouped by name, and the order of the groups
 //! does not matter. A group is compared element by element (a missing element is a mismatch; an
-//! extra one is allowed in responses and messages) unless a type rule is written for it
-//! (`$.animals.alligator` with `type`, `min`, `max`): then it may hold any number of elements
-//! within `min`/`max`, each compared with the example (the one at the same index, or the first).
-//! A type rule written for an element makes its children behave like the items of a JSON array
-//! matched by type: every group of children may repeat (without bounds), and a child whose name
-//! the example does not have is a mismatch even in a response. A root element is a group of one.
+//! extra one is allowed in responses and messages) unless a type rule (`type`, `min`, `max`) is
+//! written for it or for one of its ancestors: then it may hold any number of elements, at least
+//! one, each compared with the first example, and a child whose name the example does not have
+//! is a mismatch even in a response. A root element is a group of one.
+//!
+//! As in pact-reference, the `min` and `max` of a type rule written for an element bound that
+//! element's own child nodes, not the number of elements in its group: every child element,
+//! comment and processing instruction counts, and so does every piece of text (a run of
+//! characters, whitespace-only ones included, a CDATA section, a reference), but attributes do
+//! not. So `min: 1` on a repeated `<item/>` fails each childless item. Bounds cascaded from an
+//! ancestor bound nothing. An element whose own rules fail is not compared further.
+//!
 //! Text (whitespace-only text between elements is ignored) and attribute values compare by the
 //! rules that apply, or by equality.
 //!
@@ -305,13 +311,19 @@ impl<'r> XmlMatcher<'r> {
         None
     }
 
-    /// Type rules written for this path (not cascaded from an ancestor).
-    fn type_rules(&self, steps: &[Step<'_>]) -> Option<RuleList> {
-        let selected = self.select(steps)?;
-        if selected.cascaded || !selected.list.rules.iter().any(is_type_rule) {
-            return None;
-        }
-        Some(selected.list.into_owned())
+    /// Whether a type rule (`type`, `min`, `max`) is written for this path or for one of its
+    /// ancestors, cascading or not: pact-reference's `type_matcher_defined`. Then the elements of
+    /// a group are each compared with the first example, however many there are, and a child
+    /// whose name the example does not have is a mismatch even where unexpected keys are allowed.
+    fn type_rule_applies(&self, steps: &[Step<'_>]) -> bool {
+        self.rules.entries().iter().any(|(expr, list)| {
+            let tokens = expr.tokens();
+            let below_root = match tokens.first() {
+                Some(PathToken::Root) => tokens.get(1..).unwrap_or_default(),
+                _ => tokens,
+            };
+            list.rules.iter().any(is_type_rule) && weigh(below_root, steps).is_some()
+        })
     }
 
     fn compare_roots<'a>(&mut self, prefix: &str, expected: Node<'a, '_>, actual: Node<'a, '_>) {
@@ -323,11 +335,15 @@ impl<'r> XmlMatcher<'r> {
             self.push(path, quoted(expected_name.qualified), quoted(actual_name.qualified), message);
             return;
         }
-        self.compare_group(&mut Vec::new(), prefix, expected_name, &[expected], &[actual], false);
+        self.compare_group(&mut Vec::new(), prefix, expected_name, &[expected], &[actual]);
     }
 
-    /// Compares the elements of one name under a parent (or the two roots). `repeatable`: the
-    /// parent has a type rule, so the group may repeat as if it had one too (without bounds).
+    /// Compares the elements of one name under a parent (or the two roots).
+    ///
+    /// As in pact-reference, a type rule that applies to the group (see
+    /// [`type_rule_applies`](Self::type_rule_applies)) lets it hold any number of elements, at
+    /// least one, each compared with the first example; its `min` and `max` bound each element's
+    /// own child nodes (see [`compare_element`](Self::compare_element)), not the group's size.
     fn compare_group<'a>(
         &mut self,
         steps: &mut Vec<Step<'a>>,
@@ -335,7 +351,6 @@ impl<'r> XmlMatcher<'r> {
         name: Name<'a>,
         expected: &[Node<'a, '_>],
         actual: &[Node<'a, '_>],
-        repeatable: bool,
     ) {
         let group_path = render(parent, &[Segment::Key(name.qualified)]);
         let indexed = expected.len() > 1 || actual.len() > 1;
@@ -343,18 +358,22 @@ impl<'r> XmlMatcher<'r> {
             |i: usize| if indexed { render(&group_path, &[Segment::Index(i)]) } else { group_path.clone() };
 
         steps.push(Step::Element { name, index: None });
-        let group_rules = self.type_rules(steps);
+        let typed = self.type_rule_applies(steps);
         steps.pop();
 
-        if group_rules.is_some() || repeatable {
-            if let Some(list) = &group_rules {
-                self.check_count(&group_path, &name, list, actual.len());
-            }
+        if typed {
             let Some(first) = expected.first() else { return };
+            if actual.is_empty() {
+                let message = format!(
+                    "expected at least one element like {} but the element was missing",
+                    name.describe()
+                );
+                self.push(group_path, quoted(name.qualified), String::new(), message);
+                return;
+            }
             for (i, element) in actual.iter().enumerate() {
-                let example = expected.get(i).unwrap_or(first);
                 steps.push(Step::Element { name, index: Some(i) });
-                self.compare_element(steps, &path_at(i), *example, *element);
+                self.compare_element(steps, &path_at(i), *first, *element);
                 steps.pop();
             }
             return;
@@ -384,8 +403,13 @@ impl<'r> XmlMatcher<'r> {
         }
     }
 
-    /// Checks the number of elements in a group against the `min`/`max` of its type rules.
-    fn check_count(&mut self, path: &str, name: &Name<'_>, list: &RuleList, count: usize) {
+    /// Checks the number of child nodes of an element against the `min`/`max` of the type rules
+    /// written for it, as pact-reference does (a rule cascaded from an ancestor bounds nothing).
+    /// Returns whether every bound holds.
+    fn check_child_count(&mut self, path: &str, list: &RuleList, actual: Node<'_, '_>) -> bool {
+        let count = child_nodes(actual);
+        let name = element_name(actual);
+        let mut holds = true;
         for rule in &list.rules {
             let (min, max) = match rule {
                 MatchingRule::MinType(min) => (Some(*min), None),
@@ -394,14 +418,25 @@ impl<'r> XmlMatcher<'r> {
                 _ => (None, None),
             };
             if let Some(min) = min.filter(|min| count < *min) {
-                let message = format!("expected at least {} but found {count}", elements(min, name));
+                let message = format!(
+                    "expected {} to have at least {} but it has {count}",
+                    name.describe(),
+                    child_nodes_text(min)
+                );
                 self.push(path.to_string(), format!("at least {min}"), count.to_string(), message);
+                holds = false;
             }
             if let Some(max) = max.filter(|max| count > *max) {
-                let message = format!("expected at most {} but found {count}", elements(max, name));
+                let message = format!(
+                    "expected {} to have at most {} but it has {count}",
+                    name.describe(),
+                    child_nodes_text(max)
+                );
                 self.push(path.to_string(), format!("at most {max}"), count.to_string(), message);
+                holds = false;
             }
         }
+        holds
     }
 
     /// Compares two elements of the same name: attributes, text, then children.
@@ -421,10 +456,13 @@ impl<'r> XmlMatcher<'r> {
             self.push(path.to_string(), String::new(), String::new(), message);
             return;
         }
-        let written = self.select(steps).filter(|s| !s.cascaded);
-        let like_example = written.as_ref().is_some_and(|s| s.list.rules.iter().any(is_type_rule));
-        if let Some(selected) = &written {
-            self.check_element_rules(path, &selected.list, actual);
+        // The rules written for the element itself: pact-reference compares nothing inside an
+        // element whose own rules fail.
+        if let Some(selected) = self.select(steps).filter(|s| !s.cascaded) {
+            let counted = self.check_child_count(path, &selected.list, actual);
+            if !self.check_element_rules(path, &selected.list, actual) || !counted {
+                return;
+            }
         }
         self.compare_attributes(steps, path, expected, actual);
         let (expected_text, actual_text) = (text_of(expected), text_of(actual));
@@ -433,20 +471,21 @@ impl<'r> XmlMatcher<'r> {
             self.compare_value(steps, render(path, &[Segment::Key("#text")]), &expected_text, &actual_text);
             steps.pop();
         }
-        self.compare_children(steps, path, expected, actual, like_example);
+        self.compare_children(steps, path, expected, actual);
     }
 
     /// Applies the rules written for an element that neither shape its children (type rules) nor
-    /// cascade to its text and attributes: `notEmpty`, and a report for the rest.
-    fn check_element_rules(&mut self, path: &str, list: &RuleList, actual: Node<'_, '_>) {
+    /// cascade to its text and attributes: `notEmpty`, and a report for the rest. Returns whether
+    /// every one holds.
+    fn check_element_rules(&mut self, path: &str, list: &RuleList, actual: Node<'_, '_>) -> bool {
+        let before = self.mismatches.len();
         for rule in list.rules.iter().filter(|r| !cascades(r)) {
             let name = element_name(actual);
             match rule {
+                // As pact-reference: an element without child nodes is empty, whatever its
+                // attributes.
                 MatchingRule::NotEmpty => {
-                    let empty = actual.attributes().len() == 0
-                        && !actual.children().any(|c| c.is_element())
-                        && text_of(actual).is_empty();
-                    if empty {
+                    if child_nodes(actual) == 0 {
                         let message =
                             format!("expected a non-empty element but {} was empty", name.describe());
                         self.push(path.to_string(), String::new(), quoted(name.qualified), message);
@@ -461,6 +500,7 @@ impl<'r> XmlMatcher<'r> {
                 }
             }
         }
+        self.mismatches.len() == before
     }
 
     fn compare_attributes<'a>(
@@ -533,21 +573,22 @@ impl<'r> XmlMatcher<'r> {
         path: &str,
         expected: Node<'a, '_>,
         actual: Node<'a, '_>,
-        like_example: bool,
     ) {
         let expected_groups = groups(expected);
         let actual_groups = groups(actual);
         for (name, examples) in &expected_groups {
             let found =
                 actual_groups.iter().find(|(n, _)| n.same(name)).map_or(&[][..], |(_, members)| members);
-            self.compare_group(steps, path, *name, examples, found, like_example);
+            self.compare_group(steps, path, *name, examples, found);
         }
-        if self.allow_unexpected_keys && !like_example {
-            return;
-        }
-        let parent = element_name(expected);
         for (name, members) in &actual_groups {
             if expected_groups.iter().any(|(n, _)| n.same(name)) {
+                continue;
+            }
+            steps.push(Step::Element { name: *name, index: None });
+            let typed = self.type_rule_applies(steps);
+            steps.pop();
+            if self.allow_unexpected_keys && !typed {
                 continue;
             }
             let group_path = render(path, &[Segment::Key(name.qualified)]);
@@ -559,9 +600,8 @@ impl<'r> XmlMatcher<'r> {
                 };
                 let message = if self.allow_unexpected_keys {
                     format!(
-                        "unexpected element {}: the type rule on <{}> only allows children like the example's",
-                        name.describe(),
-                        parent.qualified
+                        "unexpected element {}: a type rule applies, so only children like the example's are allowed",
+                        name.describe()
                     )
                 } else {
                     format!("unexpected element {}", name.describe())
@@ -570,6 +610,78 @@ impl<'r> XmlMatcher<'r> {
             }
         }
     }
+}
+
+/// `n child nodes`.
+fn child_nodes_text(n: usize) -> String {
+    if n == 1 {
+        "1 child node".to_string()
+    } else {
+        format!("{n} child nodes")
+    }
+}
+
+/// The number of child nodes of an element as pact-reference's parser (sxd-document) counts
+/// them, which its `min` and `max` bound: every child element, comment and processing
+/// instruction, and every piece of text, whitespace-only ones included, where a piece is a run of
+/// characters, a CDATA section or a character or entity reference. roxmltree merges adjacent
+/// pieces into one text node, so they are counted from the source between the other children.
+fn child_nodes(node: Node<'_, '_>) -> usize {
+    let input = node.document().input_text();
+    let range = node.range();
+    let fallback = || node.children().count();
+    let Some(source) = input.get(range.clone()) else { return fallback() };
+    let Some(open_end) = start_tag_end(source) else { return fallback() };
+    if source.get(..open_end).is_some_and(|tag| tag.ends_with("/>")) {
+        return 0;
+    }
+    let Some(content_end) = source.rfind("</") else { return fallback() };
+    let (mut cursor, end) = (range.start + open_end, range.start + content_end);
+    let mut count = 0;
+    for child in node.children().filter(|c| !c.is_text()) {
+        let child_range = child.range();
+        // An element expanded from a DTD entity has no place between its siblings in the source.
+        let Some(gap) = input.get(cursor..child_range.start) else { return fallback() };
+        count += text_pieces(gap) + 1;
+        cursor = child_range.end;
+    }
+    match input.get(cursor..end) {
+        Some(gap) => count + text_pieces(gap),
+        None => fallback(),
+    }
+}
+
+/// Where the start tag at the beginning of `source` ends (just after its `>`).
+fn start_tag_end(source: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in source.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// How many text nodes sxd-document makes of the text between two child nodes.
+fn text_pieces(mut text: &str) -> usize {
+    let mut pieces = 0;
+    while !text.is_empty() {
+        pieces += 1;
+        let rest = if let Some(cdata) = text.strip_prefix("<![CDATA[") {
+            cdata.find("]]>").and_then(|end| cdata.get(end + 3..))
+        } else if text.starts_with('&') {
+            text.find(';').and_then(|end| text.get(end + 1..))
+        } else {
+            // A run of characters up to the next markup (the first one is never markup).
+            let end = text.char_indices().skip(1).find(|(_, c)| matches!(c, '<' | '&'));
+            text.get(end.map_or(text.len(), |(i, _)| i)..)
+        };
+        text = rest.unwrap_or_default();
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -626,23 +738,146 @@ mod tests {
     }
 
     #[test]
-    fn type_rule_on_a_group_relaxes_its_length() -> Result<(), String> {
-        let expected = r#"<animals><alligator name="Fred"/></animals>"#;
-        let actual = r#"<animals><alligator name="Mary"/><alligator name="x1"/></animals>"#;
-        let loose = rules(&[("$.animals.alligator", MatchingRule::MinType(1))])?;
-        assert_eq!(messages(expected, actual, &loose, false), Vec::<String>::new());
-        let strict = rules(&[
-            ("$.animals.alligator", MatchingRule::MinType(3)),
+    fn type_rule_on_a_group_relaxes_its_length_but_not_to_zero() -> Result<(), String> {
+        let expected = r#"<animals><alligator name="Fred">x</alligator></animals>"#;
+        let two =
+            r#"<animals><alligator name="Mary">y</alligator><alligator name="x1">z</alligator></animals>"#;
+        let typed = rules(&[("$.animals.alligator", MatchingRule::Type)])?;
+        assert_eq!(messages(expected, two, &typed, false), Vec::<String>::new());
+        // The group's size is not bounded by `min`: 2 elements pass a `min` of 3, as each has
+        // the 1 child node (its text) that a `min` of 1 asks for.
+        let min_three = rules(&[("$.animals.alligator", MatchingRule::MinType(3))])?;
+        assert_eq!(messages(expected, two, &min_three, false).len(), 2);
+        let min_one = rules(&[
+            ("$.animals.alligator", MatchingRule::MinType(1)),
             ("$.animals.alligator['@name']", regex("^[A-Z][a-z]+$")?),
         ])?;
         assert_eq!(
-            messages(expected, actual, &strict, false),
+            messages(expected, two, &min_one, false),
             vec![
-                "$.body.animals.alligator: expected at least 3 <alligator> elements but found 2",
-                r#"$.body.animals.alligator[1]['@name']: expected a value matching /^[A-Z][a-z]+$/ but found "x1""#,
+                r#"$.body.animals.alligator[1]['@name']: expected a value matching /^[A-Z][a-z]+$/ but found "x1""#
             ]
         );
+        // At least one element, whatever the rule says.
+        let none = "<animals/>";
+        assert_eq!(
+            messages(expected, none, &typed, true),
+            vec!["$.body.animals.alligator: expected at least one element like <alligator> but the element was missing"]
+        );
+        assert_eq!(
+            messages(expected, none, &rules(&[("$.animals.alligator", MatchingRule::MinType(0))])?, true)
+                .len(),
+            1
+        );
         Ok(())
+    }
+
+    #[test]
+    fn min_and_max_bound_each_elements_own_child_nodes_as_pact_reference_does() -> Result<(), String> {
+        let min_one = rules(&[("$.order.item", MatchingRule::MinType(1))])?;
+        // A childless element (attributes are no children) fails `min` 1, even when it is the
+        // example itself: the official verifier fails it too.
+        let childless = r#"<order><item sku="A-1"/></order>"#;
+        assert_eq!(
+            messages(childless, childless, &min_one, true),
+            vec!["$.body.order.item: expected <item> to have at least 1 child node but it has 0"]
+        );
+        // Each element of a repeated group is bounded on its own, at its own index.
+        let mixed =
+            r#"<order><item sku="A">apple</item><item sku="B"/><item sku="C"><!--c--></item></order>"#;
+        assert_eq!(
+            messages(childless, mixed, &min_one, true),
+            vec!["$.body.order.item[1]: expected <item> to have at least 1 child node but it has 0"]
+        );
+        // An element with children: elements, text pieces (whitespace-only ones too), comments
+        // and processing instructions all count.
+        let max_two = rules(&[("$.order.item", MatchingRule::MaxType(2))])?;
+        let example = "<order><item><a/></item></order>";
+        assert_eq!(
+            messages(example, "<order><item><a/><a/></item></order>", &max_two, true),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(example, "<order><item>\n  <a/>\n</item></order>", &max_two, true),
+            vec!["$.body.order.item: expected <item> to have at most 2 child nodes but it has 3"]
+        );
+        assert_eq!(
+            messages(example, "<order><item><a/><!--c--></item></order>", &max_two, true),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(example, "<order><item><a/><!--c--><?pi x?></item></order>", &max_two, true).len(),
+            1
+        );
+        // Text: a run of characters, each reference and each CDATA section is one node.
+        let between = rules(&[("$.order.item", MatchingRule::MinMaxType(4, 4))])?;
+        let text = "<order><item>apple</item></order>";
+        assert_eq!(
+            messages(text, "<order><item>a&amp;b<![CDATA[c]]></item></order>", &between, true),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(text, text, &between, true),
+            vec!["$.body.order.item: expected <item> to have at least 4 child nodes but it has 1"]
+        );
+        // The root is bounded the same way.
+        let root = rules(&[("$.order", MatchingRule::MinType(2))])?;
+        assert_eq!(messages(text, text, &root, true).len(), 1);
+        assert_eq!(messages(text, "<order><item>apple</item> </order>", &root, true), Vec::<String>::new());
+        Ok(())
+    }
+
+    #[test]
+    fn an_element_whose_own_rules_fail_is_not_compared_further() -> Result<(), String> {
+        let min = rules(&[("$.a.b", MatchingRule::MinType(1))])?;
+        let found = messages(r#"<a><b id="1">x</b></a>"#, r#"<a><b id="2"/></a>"#, &min, false);
+        assert_eq!(found, vec!["$.body.a.b: expected <b> to have at least 1 child node but it has 0"]);
+        Ok(())
+    }
+
+    #[test]
+    fn bounds_cascaded_from_an_ancestor_bound_nothing() -> Result<(), String> {
+        let on_root = rules(&[("$.animals", MatchingRule::MinMaxType(1, 1))])?;
+        let expected = "<animals><alligator/></animals>";
+        // The root has 1 child; each alligator has 0 or 2, which the root's bounds do not govern,
+        // and the type rule above makes the group repeatable.
+        let actual = "<animals><alligator/><alligator><x/><y/></alligator></animals>";
+        assert_eq!(messages(expected, actual, &on_root, true).len(), 1, "the root has 2 children");
+        let actual = "<animals><alligator><x/><y/></alligator></animals>";
+        let found = messages(expected, actual, &on_root, true);
+        assert!(
+            found
+                .iter()
+                .all(|m| m.contains("unexpected element <x>") || m.contains("unexpected element <y>")),
+            "{found:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_type_rule_on_an_ancestor_makes_groups_below_it_repeatable() -> Result<(), String> {
+        let on_root = rules(&[("$.a", MatchingRule::Type)])?;
+        let expected = "<a><b><c>1</c></b></a>";
+        let actual = "<a><b><c>2</c><c>3</c></b></a>";
+        // The text still compares by equality (a `type` rule does not cascade to the text).
+        let found = messages(expected, actual, &on_root, false);
+        assert!(!found.iter().any(|m| m.contains("unexpected element")), "{found:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn counting_child_nodes_from_the_source() {
+        let count = |xml: &str| {
+            let doc = Document::parse_with_options(xml, parsing_options()).unwrap();
+            child_nodes(doc.root_element())
+        };
+        assert_eq!(count("<a/>"), 0);
+        assert_eq!(count("<a x='>'></a>"), 0);
+        assert_eq!(count(r#"<a x=">">t</a>"#), 1);
+        assert_eq!(count("<a> <b/> </a>"), 3);
+        assert_eq!(count("<a>x&lt;y&#65;<![CDATA[<b>]]>z<b>q</b></a>"), 7);
+        assert_eq!(count("<a><!-- c --><?p?></a>"), 2);
+        assert_eq!(count("<a><b><c/></b></a>"), 1);
     }
 
     #[test]
@@ -724,6 +959,9 @@ mod tests {
             messages("<a><b/></a>", "<a><b/></a>", &not_empty, false),
             vec!["$.body.a.b: expected a non-empty element but <b> was empty"]
         );
+        // An element with attributes only has no child nodes: empty, as pact-reference says.
+        assert_eq!(messages("<a><b/></a>", r#"<a><b id="1"/></a>"#, &not_empty, true).len(), 1);
+        assert_eq!(messages("<a><b/></a>", "<a><b> </b></a>", &not_empty, true), Vec::<String>::new());
         let values = rules(&[("$.a.b", MatchingRule::Values)])?;
         let found = compare("<a><b/></a>", "<a><b/></a>", PathRules::new(&values), false, "$.body");
         assert!(found.len() == 1 && found.iter().all(|m| m.kind == MismatchKind::Rule), "{found:?}");

@@ -152,10 +152,16 @@ impl Body {
 
     /// Reads a V1-V3 inline body (`header_type` is the `Content-Type` header, if any), or a V4
     /// body object `{"content", "contentType", "encoded"}`; a V4 pact may also hold a bare value.
+    ///
+    /// `inline_base64` (V1-V3): as pact-reference reads such a pact, a string body whose header
+    /// states a type that is not text (not `text/*`, JSON, XML or a form) is base64 when it
+    /// decodes as base64, and is then read as those bytes; pact-reference writes a body that is
+    /// not UTF-8 that way, having no `encoded` flag before V4.
     pub(crate) fn from_json(
         node: Option<Node<'_>>,
         header_type: Option<&str>,
         present_null: bool,
+        inline_base64: bool,
     ) -> Result<Self> {
         let Some(node) = node else {
             return Ok(if present_null { Body::Null } else { Body::Missing });
@@ -167,6 +173,14 @@ impl Body {
                     .all(|k| matches!(k.as_str(), "content" | "contentType" | "encoded" | "contentTypeHint"));
             if is_v4 {
                 return Self::from_v4(&node, header_type);
+            }
+        }
+        if let (true, Value::String(text), Some(ct)) = (inline_base64, node.value, header_type) {
+            if !text.is_empty() && !is_textual(ct) {
+                if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(text) {
+                    let data = Data::Binary(bytes);
+                    return Ok(Body::Present(Content { data, content_type: Some(ct.to_string()) }));
+                }
             }
         }
         Ok(inline(node.value, header_type.map(str::to_string)))
@@ -290,6 +304,20 @@ fn inline(value: &Value, content_type: Option<String>) -> Body {
     };
     let content_type = content_type.or_else(|| Some(infer_content_type(&data).to_string()));
     Body::Present(Content { data, content_type })
+}
+
+/// Whether pact-reference takes a content type for text (`ContentType::is_text`): `text/*`,
+/// JSON (`application/json*`, `application/*+json`, `application/graphql`), XML
+/// (`application/` or `text/` `xml` or `*+xml`) and `application/x-www-form-urlencoded`. A body of
+/// any other type in a V1-V3 pact may be base64.
+pub(crate) fn is_textual(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let (main, sub) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
+    let suffix = sub.rsplit_once('+').map(|(_, s)| s);
+    let application = main == "application";
+    let json = application && (sub.starts_with("json") || suffix == Some("json") || sub == "graphql");
+    let xml = (application || main == "text") && (sub == "xml" || suffix == Some("xml"));
+    main == "text" || json || xml || (application && sub == "x-www-form-urlencoded")
 }
 
 /// The content type a body without one is taken to have.

@@ -220,7 +220,12 @@ impl Parts {
     fn read(node: &Node<'_>, version: SpecVersion) -> Result<Self> {
         let headers = node.get("headers").map(|h| read_headers(&h)).transpose()?;
         let header_type = headers.as_ref().and_then(Headers::content_type);
-        let body = Body::from_json(node.get("body"), header_type, has_null_body(node, version))?;
+        let body = Body::from_json(
+            node.get("body"),
+            header_type,
+            has_null_body(node, version),
+            version < SpecVersion::V4,
+        )?;
         Ok(Parts { headers, body, matching_rules: read_rules(node)?, generators: read_generators(node)? })
     }
 }

@@ -391,6 +391,7 @@ fn read_message(node: &Node<'_>, version: SpecVersion) -> Result<MessageContents
         node.get("contents"),
         metadata_content_type(&metadata),
         version >= SpecVersion::V1_1 && matches!(node.value.get("contents"), Some(Value::Null)),
+        version < SpecVersion::V4,
     )?;
     Ok(MessageContents {
         contents,
