@@ -460,12 +460,7 @@ async fn token_provider(body: &'static str) -> String {
             move || async move { ([(CONTENT_TYPE, "application/x-www-form-urlencoded")], body) },
         ),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
+    common::serve_port(app).await
 }
 
 /// A form response is matched as pact-reference matches one, as a query string: a field the
@@ -487,7 +482,8 @@ async fn both_verifiers_reach_the_same_verdict_on_form_responses() {
         ("access_token=ffffffff", false),
         ("access_token=ffffffff&expires_in=1&expires_in=2", true),
     ] {
-        let (official_passed, official_text) = official(&path, token_provider(body).await).await;
+        let (official_passed, official_text) =
+            test_support::official_verify(&path, token_provider(body).await, &[]).await;
         let (ours_passed, ours_text) = ours(&path, token_provider(body).await).await;
         assert_eq!(official_passed, passes, "official verifier on {body}:\n{official_text}");
         assert_eq!(ours_passed, passes, "our verifier on {body}:\n{ours_text}");

@@ -505,12 +505,7 @@ async fn xml_provider(body: &'static str) -> String {
         )
         // The official verifier calls the state-change URL for an interaction without a state too.
         .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
+    common::serve_port(app).await
 }
 
 /// A V3 pact, as another tool writes it, whose response is an XML order with the given rule on
@@ -612,12 +607,7 @@ async fn settings_provider(answer: &'static str) -> String {
             }),
         )
         .route("/_pact/state", axum::routing::post(|| async { axum::Json(json!({})) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    port.to_string()
+    common::serve_port(app).await
 }
 
 /// `content_type!` in request and response headers: the mock accepts a request header whose
