@@ -5,7 +5,8 @@
 //! - our verifier and the official `pact-verifier` send freshly generated values in the path,
 //!   query, headers and body of the request, which a provider that rejects the pact's examples
 //!   (or any value off the format or regex) accepts; a pact written by hand, as pact-jvm writes
-//!   them, adds a `Regex` generator and a date expression (`+ 1 day`).
+//!   them, adds a `Regex` generator and date expressions (`+ 1 day`, `next monday`,
+//!   `last december + 2 weeks`, `next jan`).
 
 mod common;
 
@@ -96,6 +97,14 @@ async fn order(
     let today = pact_datetime::generate(Kind::Date, None, None, pact_datetime::now_millis()).unwrap();
     if !fresh(Kind::Date, "yyyy-MM-dd", "yyyy-MM-dd", &due) || due == today {
         problems.push(format!("body due {due:?} (tomorrow expected)"));
+    }
+    // pact-reference's weekday and month offsets: the first Monday after today; the first of the
+    // December before this month, two weeks on (still December); the first of the next January.
+    for (field, expected) in [("weekday", "Monday"), ("month", "12"), ("first", "01")] {
+        let value = text(&body[field]);
+        if value != expected {
+            problems.push(format!("body {field} {value:?} ({expected} expected)"));
+        }
     }
     let at = header(&headers, "X-At");
     if pact_datetime::check(Kind::Time, None, &at).is_err() || at == "00:00:00" {
@@ -205,7 +214,7 @@ fn hand_written_pact(dir: &Path) -> std::path::PathBuf {
                 "method": "POST",
                 "path": "/orders/00000000",
                 "headers": {"Content-Type": "application/json", "X-At": "00:00:00"},
-                "body": {"ref": "ORD-000000-AAA", "due": "2000-01-02"},
+                "body": {"ref": "ORD-000000-AAA", "due": "2000-01-02", "weekday": "Sunday", "month": "01", "first": "15"},
                 "matchingRules": {
                     "path": {"matchers": [{"match": "regex", "regex": "^/orders/[a-f0-9]{8}$"}]},
                     "body": {
@@ -218,7 +227,10 @@ fn hand_written_pact(dir: &Path) -> std::path::PathBuf {
                     "header": {"X-At": {"type": "Time"}},
                     "body": {
                         "$.ref": {"type": "Regex", "regex": "^ORD-[0-9]{6}-[A-Z]{3}$"},
-                        "$.due": {"type": "Date", "format": "yyyy-MM-dd", "expression": "+ 1 day"}
+                        "$.due": {"type": "Date", "format": "yyyy-MM-dd", "expression": "+ 1 day"},
+                        "$.weekday": {"type": "Date", "format": "EEEE", "expression": "next monday"},
+                        "$.month": {"type": "Date", "format": "MM", "expression": "last december + 2 weeks"},
+                        "$.first": {"type": "Date", "format": "dd", "expression": "next jan"}
                     }
                 }
             },
