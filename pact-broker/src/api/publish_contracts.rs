@@ -242,16 +242,23 @@ async fn store(
     request: Request,
     allow_modification: bool,
 ) -> ApiResult<Stored> {
-    let (p, version, created) =
-        versions::find_or_create_by_names(conn, &request.pacticipant, &request.version).await?;
-    if request.build_url.is_some() {
+    // Each statement is a round trip to the database (and on SQLite, every publish waits for
+    // the one writer): rows are read once, and what was just written is not read back.
+    let (p, _) = pacticipants::find_or_create(conn, &request.pacticipant).await?;
+    let (mut version, created) =
+        versions::find_or_create_with_build_url(conn, &p, &request.version, request.build_url.as_deref())
+            .await?;
+    if request.build_url.is_some() && !created {
         versions::set_build_url(conn, version.id, request.build_url.as_deref()).await?;
+        version.build_url.clone_from(&request.build_url);
     }
+    let mut on_new_branch = false;
     if let Some(branch) = &request.branch {
-        versions::add_to_branch(conn, &version, branch).await?;
+        on_new_branch =
+            versions::put_on_branch(conn, p.id, Some(p.main_branch.as_deref()), version.id, branch).await?;
     }
     for tag in &request.tags {
-        versions::add_tag(conn, version.id, tag).await?;
+        versions::tag(conn, version.id, tag).await?;
     }
     let mut notices = Vec::new();
     let mut description = format!("{} version {}", p.name, version.number);
@@ -279,20 +286,23 @@ async fn store(
             on_conflict: contract.on_conflict,
             allow_modification,
         };
-        let published = match publish::publish(conn, publish_request).await {
-            Ok(published) => published,
-            Err(e) => {
-                let error = publish_error(e);
-                return Err(match error {
-                    ApiError::Conflict { message, .. } => ApiError::Conflict {
-                        errors: Some(json!({ "contracts": [message.clone()] })),
-                        notices: vec![notice("error", message.clone())],
-                        message,
-                    },
-                    other => other,
-                });
-            }
-        };
+        let published =
+            match publish::publish_for_version(conn, p.clone(), version.clone(), created, publish_request)
+                .await
+            {
+                Ok(published) => published,
+                Err(e) => {
+                    let error = publish_error(e);
+                    return Err(match error {
+                        ApiError::Conflict { message, .. } => ApiError::Conflict {
+                            errors: Some(json!({ "contracts": [message.clone()] })),
+                            notices: vec![notice("error", message.clone())],
+                            message,
+                        },
+                        other => other,
+                    });
+                }
+            };
         let (c, v, prov) = (&published.consumer.name, &published.version.number, &published.provider.name);
         let text = match published.outcome {
             Outcome::Created => {
@@ -309,7 +319,10 @@ async fn store(
         notices.push(notice("success", text));
         let href = urls::pact(&base, prov, c, v);
         notices.push(notice("debug", format!("  View the published pact at {href}")));
-        if !verifications::any_success(conn, published.publication.pact_version_id).await? {
+        // Content stored by this publish has no verification yet.
+        if published.new_content
+            || !verifications::any_success(conn, published.publication.pact_version_id).await?
+        {
             notices.push(notice("prompt", "  Next steps:".into()));
             notices.push(notice(
                 "prompt",
@@ -335,11 +348,20 @@ async fn store(
         let logs = base.href(&["triggered-webhooks", &t.uuid, "logs"]);
         notices.push(notice("info", format!("  View logs at {logs}")));
     }
-    let version = versions::find_by_id(conn, version.id).await?.unwrap_or(version);
-    let branch =
-        versions::branch_versions_of(conn, version.id).await?.last().map(|bv| bv.branch.name.clone());
-    let pacticipant = pacticipants::find_by_id(conn, p.id).await?.unwrap_or(p);
-    Ok(Stored { notices, events, contract_links, pacticipant, version, branch, triggered: triggered.len() })
+    // The version's latest branch: the request's when it just put the version on it.
+    let branch = match (&request.branch, on_new_branch) {
+        (Some(branch), true) => Some(branch.clone()),
+        _ => versions::branch_versions_of(conn, version.id).await?.last().map(|bv| bv.branch.name.clone()),
+    };
+    Ok(Stored {
+        notices,
+        events,
+        contract_links,
+        pacticipant: p,
+        version,
+        branch,
+        triggered: triggered.len(),
+    })
 }
 
 /// `POST /contracts/publish`: 200 with notices, 400 for an invalid request, 409 for changed

@@ -124,9 +124,28 @@ pub fn conflict_message(consumer: &str, version: &str, provider: &str) -> String
 /// A conflict (see the module documentation) or a database failure.
 pub async fn publish(conn: &mut Conn, request: PublishPact<'_>) -> Result<Published, PublishError> {
     let (consumer, _) = pacticipants::find_or_create(conn, request.consumer).await?;
+    let (version, created) = versions::find_or_create(conn, &consumer, request.consumer_version).await?;
+    publish_for_version(conn, consumer, version, created, request).await
+}
+
+/// [`publish`], for a consumer and consumer version the caller found or created in this
+/// transaction already (`request.consumer` and `request.consumer_version` are theirs);
+/// `version_created` says that the version was created in this transaction, so that it has no
+/// pact yet.
+///
+/// # Errors
+///
+/// A conflict (see the module documentation) or a database failure.
+pub async fn publish_for_version(
+    conn: &mut Conn,
+    consumer: Pacticipant,
+    version: Version,
+    version_created: bool,
+    request: PublishPact<'_>,
+) -> Result<Published, PublishError> {
     let (provider, _) = pacticipants::find_or_create(conn, request.provider).await?;
-    let (version, _) = versions::find_or_create(conn, &consumer, request.consumer_version).await?;
-    let existing = pacts::find_publication(conn, version.id, provider.id).await?;
+    let existing =
+        if version_created { None } else { pacts::find_publication(conn, version.id, provider.id).await? };
 
     let (content, outcome, existing_publication) = match existing {
         None => (request.content, Outcome::Created, None),
@@ -180,9 +199,7 @@ pub async fn publish(conn: &mut Conn, request: PublishPact<'_>) -> Result<Publis
                 .await?
                 .ok_or_else(|| StorageError::Corrupt("pact publication vanished after update".into()))?
         }
-        (_, None) => {
-            pacts::create_publication(conn, consumer.id, provider.id, version.id, pact_version.id).await?
-        }
+        (_, None) => pacts::create_publication(conn, &consumer, &provider, &version, &pact_version).await?,
     };
     let content_changed = match outcome {
         Outcome::Unchanged => false,
@@ -199,21 +216,23 @@ async fn changed_since_previous(
     conn: &mut Conn,
     publication: &PactPublication,
 ) -> Result<bool, StorageError> {
-    let tags = versions::tags_of(conn, publication.consumer_version_id).await?;
-    let names: Vec<Option<&str>> =
-        if tags.is_empty() { vec![None] } else { tags.iter().map(|t| Some(t.name.as_str())).collect() };
-    for tag in names {
-        let previous = pacts::previous_publication(
-            conn,
-            publication.consumer_id,
-            publication.provider_id,
-            publication.consumer_version_id,
-            tag,
-        )
-        .await?;
-        if previous.is_none_or(|p| p.sha != publication.sha) {
-            return Ok(true);
-        }
+    let by_tag = pacts::previous_shas_by_tag(
+        conn,
+        publication.consumer_id,
+        publication.provider_id,
+        publication.consumer_version_id,
+    )
+    .await?;
+    if !by_tag.is_empty() {
+        return Ok(by_tag.iter().any(|previous| previous.as_deref() != Some(publication.sha.as_str())));
     }
-    Ok(false)
+    let previous = pacts::previous_publication(
+        conn,
+        publication.consumer_id,
+        publication.provider_id,
+        publication.consumer_version_id,
+        None,
+    )
+    .await?;
+    Ok(previous.is_none_or(|p| p.sha != publication.sha))
 }

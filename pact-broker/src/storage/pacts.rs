@@ -3,7 +3,10 @@
 
 use sqlx::Row;
 
-use super::{bind_all, now, Args, Conn, PactPublication, PactVersion, StorageError, StorageResult};
+use super::{
+    bind_all, now, Args, Conn, PactPublication, PactVersion, Pacticipant, StorageError, StorageResult,
+    Version,
+};
 
 fn pact_version_from_row(row: &sqlx::any::AnyRow) -> StorageResult<PactVersion> {
     Ok(PactVersion {
@@ -49,17 +52,22 @@ pub async fn insert_pact_version(
     sha: &str,
     content: &str,
 ) -> StorageResult<PactVersion> {
-    sqlx::query(
+    let at = now();
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING",
+         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING RETURNING id",
     )
     .bind(consumer_id)
     .bind(provider_id)
     .bind(sha)
     .bind(content)
-    .bind(now())
-    .execute(&mut *conn)
+    .bind(&at)
+    .fetch_optional(&mut *conn)
     .await?;
+    if let Some(id) = inserted {
+        // The row as just written: no need to read it back.
+        return Ok(PactVersion { id, sha: sha.to_string(), content: content.to_string(), created_at: at });
+    }
     find_pact_version(conn, consumer_id, provider_id, sha)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("pact version {sha} vanished after insert")))
@@ -81,29 +89,41 @@ pub async fn find_publication(
     row.as_ref().map(PactPublication::from_row).transpose()
 }
 
-/// Records that a consumer version has `pact_version_id` with the provider (revision 1).
+/// Records that a consumer version has `pact_version` with the provider (revision 1); returns
+/// the row as written.
 pub async fn create_publication(
     conn: &mut Conn,
-    consumer_id: i64,
-    provider_id: i64,
-    consumer_version_id: i64,
-    pact_version_id: i64,
+    consumer: &Pacticipant,
+    provider: &Pacticipant,
+    consumer_version: &Version,
+    pact_version: &PactVersion,
 ) -> StorageResult<PactPublication> {
     let at = now();
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, $5, $5)",
+         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
     )
-    .bind(consumer_id)
-    .bind(provider_id)
-    .bind(consumer_version_id)
-    .bind(pact_version_id)
+    .bind(consumer.id)
+    .bind(provider.id)
+    .bind(consumer_version.id)
+    .bind(pact_version.id)
     .bind(&at)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    find_publication(conn, consumer_version_id, provider_id)
-        .await?
-        .ok_or_else(|| StorageError::Corrupt("pact publication vanished after insert".into()))
+    Ok(PactPublication {
+        id,
+        consumer_id: consumer.id,
+        consumer_name: consumer.name.clone(),
+        provider_id: provider.id,
+        provider_name: provider.name.clone(),
+        consumer_version_id: consumer_version.id,
+        consumer_version_number: consumer_version.number.clone(),
+        pact_version_id: pact_version.id,
+        sha: pact_version.sha.clone(),
+        revision: 1,
+        created_at: at.clone(),
+        updated_at: at,
+    })
 }
 
 /// Points a publication at other content (a merge, or an allowed modification).
@@ -159,6 +179,31 @@ pub async fn previous_publication(
     }
     let row = query.fetch_optional(&mut *conn).await?;
     row.as_ref().map(PactPublication::from_row).transpose()
+}
+
+/// For a new publication: the hash of the previous publication of the same pair with each
+/// tag of its consumer version (as [`previous_publication`] finds it), tag by tag, oldest tag
+/// first; `None` for a tag that no earlier version of the pair has. Empty when the version has
+/// no tags. One statement, where a query per tag would cost one each.
+pub async fn previous_shas_by_tag(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    consumer_version_id: i64,
+) -> StorageResult<Vec<Option<String>>> {
+    let rows = sqlx::query(
+        "SELECT (SELECT pv.sha FROM pact_publications pp JOIN pact_versions pv ON pv.id = pp.pact_version_id \
+         WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.consumer_version_id < $3 \
+         AND EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = pp.consumer_version_id AND tg.name = t.name) \
+         ORDER BY pp.consumer_version_id DESC LIMIT 1) AS previous_sha \
+         FROM tags t WHERE t.version_id = $3 ORDER BY t.id",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(consumer_version_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok(row.try_get::<Option<String>, _>("previous_sha")?)).collect()
 }
 
 /// Which consumer versions a [`PublicationQuery`] selects.

@@ -31,21 +31,47 @@ pub async fn find_or_create(
     pacticipant: &Pacticipant,
     number: &str,
 ) -> StorageResult<(Version, bool)> {
+    find_or_create_with_build_url(conn, pacticipant, number, None).await
+}
+
+/// The version, created if missing (with `build_url`, which an existing version keeps: see
+/// [`set_build_url`]); `true` when it was created.
+pub async fn find_or_create_with_build_url(
+    conn: &mut Conn,
+    pacticipant: &Pacticipant,
+    number: &str,
+    build_url: Option<&str>,
+) -> StorageResult<(Version, bool)> {
     if let Some(found) = find(conn, pacticipant.id, number).await? {
         return Ok((found, false));
     }
     let at = now();
-    let inserted = sqlx::query(
-        "INSERT INTO versions (pacticipant_id, number, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          ON CONFLICT (pacticipant_id, number) DO NOTHING RETURNING id",
     )
     .bind(pacticipant.id)
     .bind(number)
+    .bind(build_url)
     .bind(&at)
     .fetch_optional(&mut *conn)
     .await?;
+    if let Some(id) = inserted {
+        // The row as just written: no need to read it back.
+        let version = Version {
+            id,
+            pacticipant_id: pacticipant.id,
+            pacticipant_name: pacticipant.name.clone(),
+            number: number.to_string(),
+            build_url: build_url.map(str::to_string),
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        return Ok((version, true));
+    }
+    // Another transaction created it meanwhile (PostgreSQL).
     match find(conn, pacticipant.id, number).await? {
-        Some(v) => Ok((v, inserted.is_some())),
+        Some(v) => Ok((v, false)),
         None => Err(StorageError::Corrupt(format!("version {number:?} vanished after insert"))),
     }
 }
@@ -201,7 +227,16 @@ pub async fn find_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageRe
 
 /// Tags a version; `true` when the tag is new.
 pub async fn add_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<(Tag, bool)> {
-    let inserted = sqlx::query(
+    let inserted = tag(conn, version_id, name).await?;
+    match find_tag(conn, version_id, name).await? {
+        Some(tag) => Ok((tag, inserted)),
+        None => Err(StorageError::Corrupt(format!("tag {name:?} vanished after insert"))),
+    }
+}
+
+/// Tags a version, without reading the tag back ([`add_tag`] does); `true` when the tag is new.
+pub async fn tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<bool> {
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (version_id, name) DO NOTHING RETURNING id",
     )
@@ -210,10 +245,7 @@ pub async fn add_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageRes
     .bind(now())
     .fetch_optional(&mut *conn)
     .await?;
-    match find_tag(conn, version_id, name).await? {
-        Some(tag) => Ok((tag, inserted.is_some())),
-        None => Err(StorageError::Corrupt(format!("tag {name:?} vanished after insert"))),
-    }
+    Ok(inserted.is_some())
 }
 
 /// Removes a tag from a version; `true` when it was there.
@@ -263,33 +295,69 @@ pub async fn add_to_branch(
     version: &Version,
     branch: &str,
 ) -> StorageResult<(BranchVersion, bool)> {
-    let at = now();
-    sqlx::query(
-        "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (pacticipant_id, name) DO NOTHING",
-    )
-    .bind(version.pacticipant_id)
-    .bind(branch)
-    .bind(&at)
-    .execute(&mut *conn)
-    .await?;
-    let found = find_branch(conn, version.pacticipant_id, branch).await?;
-    let branch_row =
-        found.ok_or_else(|| StorageError::Corrupt(format!("branch {branch:?} vanished after insert")))?;
-    let inserted = sqlx::query(
-        "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (branch_id, version_id) DO NOTHING RETURNING id",
-    )
-    .bind(branch_row.id)
-    .bind(version.id)
-    .bind(&at)
-    .fetch_optional(&mut *conn)
-    .await?;
-    pacticipants::detect_main_branch(conn, version.pacticipant_id, branch).await?;
+    let inserted = put_on_branch(conn, version.pacticipant_id, None, version.id, branch).await?;
     let bv = find_branch_version(conn, version.pacticipant_id, branch, version.id)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("branch version {branch:?} vanished after insert")))?;
-    Ok((bv, inserted.is_some()))
+    Ok((bv, inserted))
+}
+
+/// What [`add_to_branch`] does, without reading the membership back: `true` when the version
+/// was not on the branch yet. `main_branch` is the pacticipant's main branch as read in this
+/// transaction, when the caller has it (`Some(None)`: it has none), which spares the main
+/// branch detection a statement when it is set already.
+pub async fn put_on_branch(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    main_branch: Option<Option<&str>>,
+    version_id: i64,
+    branch: &str,
+) -> StorageResult<bool> {
+    let at = now();
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2")
+            .bind(pacticipant_id)
+            .bind(branch)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let branch_id = match found {
+        Some(id) => id,
+        None => {
+            let created: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (pacticipant_id, name) DO NOTHING RETURNING id",
+            )
+            .bind(pacticipant_id)
+            .bind(branch)
+            .bind(&at)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match created {
+                Some(id) => id,
+                None => {
+                    find_branch(conn, pacticipant_id, branch)
+                        .await?
+                        .ok_or_else(|| {
+                            StorageError::Corrupt(format!("branch {branch:?} vanished after insert"))
+                        })?
+                        .id
+                }
+            }
+        }
+    };
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (branch_id, version_id) DO NOTHING RETURNING id",
+    )
+    .bind(branch_id)
+    .bind(version_id)
+    .bind(&at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if !matches!(main_branch, Some(Some(_))) {
+        pacticipants::detect_main_branch(conn, pacticipant_id, branch).await?;
+    }
+    Ok(inserted.is_some())
 }
 
 const BRANCH_VERSION_SELECT: &str = "SELECT b.id AS branch_id, b.pacticipant_id, p.name AS pacticipant_name, \

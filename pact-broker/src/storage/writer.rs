@@ -13,7 +13,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Executor as _};
 use tokio::sync::{mpsc, oneshot};
 
 use super::StorageError;
@@ -116,6 +116,18 @@ async fn run(pool: AnyPool, mut queue: mpsc::UnboundedReceiver<BoxedJob>) {
     }
 }
 
+// The statements between jobs go to SQLite together: each round trip to sqlx's SQLite worker
+// thread costs more than the statements themselves, and the writer is the one path every
+// write waits for. A failure of any of them fails the whole batch, as it did one by one.
+const BEGIN: &str = "BEGIN IMMEDIATE; SAVEPOINT job";
+const NEXT: &str = "RELEASE job; SAVEPOINT job";
+const ROLLBACK_NEXT: &str = "ROLLBACK TO job; RELEASE job; SAVEPOINT job";
+const ROLLBACK_LAST: &str = "ROLLBACK TO job; RELEASE job";
+/// Readers compare generations to know that nothing committed while they read
+/// ([`super::generation`]); the bump is the last statement before the commit.
+const COMMIT: &str = "RELEASE job; UPDATE broker_generation SET value = value + 1 WHERE id = 1; COMMIT";
+const BUMP_COMMIT: &str = "UPDATE broker_generation SET value = value + 1 WHERE id = 1; COMMIT";
+
 async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
@@ -124,26 +136,37 @@ async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
             return;
         }
     };
-    if exec(&mut conn, "BEGIN IMMEDIATE").await.is_err() {
+    if exec(&mut conn, BEGIN).await.is_err() {
         // A batch that died mid-way may have left its transaction open.
         let _ = exec(&mut conn, "ROLLBACK").await;
-        if let Err(e) = exec(&mut conn, "BEGIN IMMEDIATE").await {
+        if let Err(e) = exec(&mut conn, BEGIN).await {
             tracing::error!("cannot begin a write transaction: {e}");
             return;
         }
     }
     let mut committed = Vec::with_capacity(batch.len());
-    for job in batch {
-        if let Err(e) = exec(&mut conn, "SAVEPOINT job").await {
-            abort(&mut conn, committed, &e.to_string()).await;
-            return;
-        }
+    let jobs = batch.len();
+    // Whether the last job's savepoint is still open (it was rolled back and released when
+    // the job failed).
+    let mut open = true;
+    for (i, job) in batch.into_iter().enumerate() {
+        let last = i + 1 == jobs;
         let (keep, deliver) = job(&mut conn).await;
-        let rolled_back = if keep { Ok(()) } else { exec(&mut conn, "ROLLBACK TO job").await };
-        if let Err(e) = rolled_back.and(exec(&mut conn, "RELEASE job").await) {
-            deliver(Err(e.to_string()));
-            abort(&mut conn, committed, &e.to_string()).await;
-            return;
+        let between = match (keep, last) {
+            (true, false) => Some(NEXT),
+            (false, false) => Some(ROLLBACK_NEXT),
+            (true, true) => None,
+            (false, true) => {
+                open = false;
+                Some(ROLLBACK_LAST)
+            }
+        };
+        if let Some(sql) = between {
+            if let Err(e) = exec(&mut conn, sql).await {
+                deliver(Err(e.to_string()));
+                abort(&mut conn, committed, &e.to_string()).await;
+                return;
+            }
         }
         if keep {
             committed.push(deliver);
@@ -151,12 +174,7 @@ async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
             deliver(Ok(()));
         }
     }
-    // Readers compare generations to know that nothing committed while they read.
-    if let Err(e) = super::generation::bump(&mut conn).await {
-        abort(&mut conn, committed, &e.to_string()).await;
-        return;
-    }
-    match exec(&mut conn, "COMMIT").await {
+    match exec(&mut conn, if open { COMMIT } else { BUMP_COMMIT }).await {
         Ok(_) => {
             for deliver in committed {
                 deliver(Ok(()));
@@ -174,6 +192,7 @@ async fn abort(conn: &mut AnyConnection, waiting: Vec<Deliver>, message: &str) {
     }
 }
 
+/// Runs `sql`: one or more statements without parameters, sent to SQLite together.
 async fn exec(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(conn).await.map(|_| ())
+    conn.execute(sql).await.map(|_| ())
 }
