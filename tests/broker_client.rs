@@ -392,6 +392,27 @@ async fn the_verifier_reaches_an_https_provider_with_the_ca_file() {
 }
 
 #[tokio::test]
+async fn a_client_for_an_http_origin_trusts_only_the_ca_files_and_still_checks_them() {
+    // The verifier's clients for an http provider and state-change URL skip the system's trust
+    // store; sent to an https URL by mistake, such a client must refuse the certificate rather
+    // than trust it, honour the CA files, and still report a wrong CA file.
+    let server = test_support::tls::serve_https(axum::Router::new().fallback(|| async { "ok" })).await;
+    let http_origin = reqwest::Url::parse("http://127.0.0.1:1").unwrap();
+    let https = reqwest::Url::parse(&server.url).unwrap();
+    let client = TlsOptions::default().build_client_for_origin(&http_origin, |b| b).unwrap();
+    let err = client.get(https.clone()).send().await.unwrap_err();
+    assert!(format!("{err:?}").to_lowercase().contains("certificate"), "{err:?}");
+    let with_ca = TlsOptions::with_ca_files([server.ca_file.clone()]);
+    let client = with_ca.build_client_for_origin(&http_origin, |b| b).unwrap();
+    assert_eq!(client.get(https).send().await.unwrap().status(), StatusCode::OK);
+    let bad = TlsOptions::with_ca_files(["no/such/ca.pem".into()]);
+    let err = bad.build_client_for_origin(&http_origin, |b| b).unwrap_err();
+    assert!(err.to_string().starts_with("no/such/ca.pem: cannot read the CA certificate file"), "{err}");
+    let err = pact_core::verify::Verifier::http_with_tls("http://127.0.0.1:1", &bad).err().unwrap();
+    assert!(err.to_string().starts_with("no/such/ca.pem: cannot read the CA certificate file"), "{err}");
+}
+
+#[tokio::test]
 async fn a_408_and_a_429_are_retried_honouring_retry_after_and_a_404_is_not() {
     // 408, then 429 with `Retry-After: 1`, then the index.
     let seen = Arc::new(Mutex::new(Vec::<std::time::Instant>::new()));

@@ -34,7 +34,9 @@ impl<'a> Node<'a> {
 
     /// The child node of an object member.
     pub fn child(&self, key: &str, value: &'a Value) -> Node<'a> {
-        let mut path = self.path.clone();
+        // Sized once: a clone would be exactly full and grow on the first push.
+        let mut path = String::with_capacity(self.path.len() + key.len() + 4);
+        path.push_str(&self.path);
         push_key(&mut path, key);
         Node { value, path }
     }

@@ -212,28 +212,40 @@ fn check_generator(node: &Node<'_>, out: &mut Vec<ReadWarning>) {
 
 /// Any matcher object under `matchingRules` with numeric `min` and `max` where `min > max`.
 fn check_min_max(node: &Node<'_>, out: &mut Vec<ReadWarning>) {
-    match node.value {
+    let mut path = node.path.clone();
+    check_min_max_at(node.value, &mut path, out);
+}
+
+/// [`check_min_max`] on `value` at `path`, which it extends for each container it walks into and
+/// restores (scalars hold no matcher, so no path is built for them).
+fn check_min_max_at(value: &Value, path: &mut String, out: &mut Vec<ReadWarning>) {
+    let container = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
+    match value {
         Value::Object(map) => {
             let number = |key: &str| map.get(key).and_then(size);
             if let (Some(min), Some(max)) = (number("min"), number("max")) {
                 if min > max {
                     out.push(ReadWarning {
-                        path: node.path.clone(),
+                        path: path.clone(),
                         message: format!(
                             "min {min} is greater than max {max}: no array can satisfy this matcher"
                         ),
                     });
                 }
             }
-            for (key, value) in map {
-                let mut path = node.path.clone();
-                push_key(&mut path, key);
-                check_min_max(&Node { value, path }, out);
+            for (key, value) in map.iter().filter(|(_, v)| container(v)) {
+                let len = path.len();
+                push_key(path, key);
+                check_min_max_at(value, path, out);
+                path.truncate(len);
             }
         }
-        Value::Array(_) => {
-            for item in node.items().unwrap_or_default() {
-                check_min_max(&item, out);
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate().filter(|(_, v)| container(v)) {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_min_max_at(item, path, out);
+                path.truncate(len);
             }
         }
         _ => {}

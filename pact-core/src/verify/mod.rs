@@ -211,7 +211,6 @@ pub struct Verifier {
     headers: Vec<(String, String)>,
     timeout: Duration,
     provider: Option<String>,
-    client: reqwest::Client,
     progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
     tls: crate::tls::TlsOptions,
     follow_redirects: bool,
@@ -231,8 +230,10 @@ impl Verifier {
     /// the state-change URL.
     pub fn http_with_tls(base_url: &str, tls: &crate::tls::TlsOptions) -> Result<Self, VerifyError> {
         url::parse_base_url(base_url).map_err(VerifyError::Config)?;
+        // The CA files are read here, so that a wrong one is reported before anything runs;
+        // the clients are built when the verification runs.
+        let _checked = tls.client_builder().map_err(|e| VerifyError::Config(e.to_string()))?;
         let mut verifier = Self::with_spec(TargetSpec::Http(base_url.to_string()), DEFAULT_TIMEOUT);
-        verifier.client = tls.build_client(|b| b).map_err(|e| VerifyError::Config(e.to_string()))?;
         verifier.tls = tls.clone();
         Ok(verifier)
     }
@@ -256,7 +257,6 @@ impl Verifier {
     }
 
     fn with_spec(target: TargetSpec, timeout: Duration) -> Self {
-        let client = reqwest::Client::builder().no_proxy().build().unwrap_or_default();
         Verifier {
             target,
             messages: MessagesSpec::Provider,
@@ -266,7 +266,6 @@ impl Verifier {
             headers: Vec::new(),
             timeout,
             provider: None,
-            client,
             progress: None,
             tls: crate::tls::TlsOptions::default(),
             follow_redirects: false,
@@ -420,9 +419,16 @@ impl Verifier {
     }
 
     async fn load_checked(&self) -> Result<Vec<Loaded>, VerifyError> {
+        // Only pact URLs need an HTTP client (and it reads the system's trust store, which
+        // costs about 20 ms): none is built for files.
+        let client = if self.sources.iter().any(|s| matches!(s, PactSource::Url(_))) {
+            Some(self.tls.build_client(|b| b).map_err(|e| VerifyError::Config(e.to_string()))?)
+        } else {
+            None
+        };
         let mut pacts = Vec::new();
         for source in &self.sources {
-            for loaded in source.load(&self.client, self.timeout, self.read_options).await? {
+            for loaded in source.load(client.as_ref(), self.timeout, self.read_options).await? {
                 let provider_ok = self.provider.as_ref().is_none_or(|p| p == &loaded.pact.provider);
                 if provider_ok && self.filter.keeps_pact(&loaded.pact) {
                     pacts.push(loaded);
@@ -467,7 +473,12 @@ impl Verifier {
             let why: Vec<String> = pacts.iter().map(|l| why_nothing(l, selected(&l.pact))).collect();
             return Err(VerifyError::NothingVerifiable(why.join("; ")));
         }
-        let messages = self.build_messages()?;
+        // The message source (an HTTP client for the provider's message endpoint) is built only
+        // when there are messages to verify.
+        let has_messages = pacts.iter().any(|l| {
+            l.pact.interactions.iter().any(|i| !matches!(i, Interaction::Http(_)) && self.filter.keeps(i))
+        });
+        let messages = if has_messages { self.build_messages()? } else { None };
         self.preflight_messages(&pacts, messages.as_deref())?;
         let target = self.build_target()?;
         let mut report = VerificationReport { target: target.describe(), pacts: Vec::new() };

@@ -53,7 +53,7 @@ impl PactSource {
     /// limits of `options` (a pact fetched from a URL is capped while it streams).
     pub(crate) async fn load(
         &self,
-        http: &reqwest::Client,
+        http: Option<&reqwest::Client>,
         timeout: Duration,
         options: ReadOptions,
     ) -> Result<Vec<Loaded>, VerifyError> {
@@ -85,6 +85,7 @@ impl PactSource {
             PactSource::Url(url) => {
                 let fail = |message: String| VerifyError::Source { origin: url.clone(), message };
                 let parsed = super::url::parse_http_url(url, "the pact URL").map_err(fail)?;
+                let http = http.ok_or_else(|| fail("no HTTP client to fetch it with".to_string()))?;
                 let response = http
                     .get(parsed)
                     .timeout(timeout)

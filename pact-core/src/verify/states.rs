@@ -56,8 +56,11 @@ impl HttpStates {
     /// As [`new`](Self::new), with these HTTPS options.
     pub fn with_tls(url: &str, teardown: bool, tls: &crate::tls::TlsOptions) -> Result<Self, CallError> {
         let url = super::url::parse_http_url(url, "the state-change URL").map_err(CallError::Url)?;
+        // No redirect is followed, so the client stays on the URL's origin.
         let client = tls
-            .build_client(|b| b.tcp_nodelay(true).redirect(reqwest::redirect::Policy::none()))
+            .build_client_for_origin(&url, |b| {
+                b.tcp_nodelay(true).redirect(reqwest::redirect::Policy::none())
+            })
             .map_err(|e| CallError::Client(e.to_string()))?;
         Ok(HttpStates { url, client, teardown, as_query: false })
     }

@@ -79,8 +79,11 @@ impl HttpTarget {
         } else {
             reqwest::redirect::Policy::none()
         };
+        // Requests are built from the base URL and redirects stay within its origin.
         let client = tls
-            .build_client(|b| b.tcp_nodelay(true).pool_max_idle_per_host(8).redirect(policy))
+            .build_client_for_origin(&base, |b| {
+                b.tcp_nodelay(true).pool_max_idle_per_host(8).redirect(policy)
+            })
             .map_err(|e| CallError::Client(e.to_string()))?;
         Ok(HttpTarget { base, client, max_response_bytes })
     }
