@@ -133,7 +133,11 @@ pub(super) fn set_header(headers: &mut Option<Headers>, name: &str, value: Strin
             return;
         }
     }
-    headers.append(name, value);
+    // A known multi-value header's list is its values, as pact-reference's builders parse it
+    // (`pact_consumer/src/builders/http_part_builder.rs`), so a V4 pact writes one item each.
+    for part in crate::model::split_header_value(name, &value) {
+        headers.append(name, part);
+    }
 }
 
 /// Sets `Content-Type` unless one is set.

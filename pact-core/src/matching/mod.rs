@@ -4,9 +4,12 @@
 //! - Methods compare case-insensitively; paths exactly or by their rule.
 //! - Query parameters are multi-valued; the values of a name compare in order. Parameters that
 //!   are not expected are mismatches.
-//! - Header names compare case-insensitively, and comma-separated values item by item;
-//!   `Content-Type` and `Accept` compare as media types (parameters in any order, charset in any
-//!   case). Headers that are not expected are allowed.
+//! - Header names compare case-insensitively. Known multi-value headers (`Accept`, `Vary`,
+//!   `Cache-Control` and the others in [`MULTI_VALUE_HEADERS`](crate::model::MULTI_VALUE_HEADERS))
+//!   compare value by value after splitting at commas; any other header (`Date`, `Set-Cookie`, a
+//!   custom one) is one value, equal to another once the spaces around commas are dropped. A
+//!   header rule applies to each value. `Content-Type` and `Accept` compare as media types
+//!   (parameters in any order, charset in any case). Headers that are not expected are allowed.
 //! - Bodies compare by content type: JSON, XML, form-urlencoded, or text and bytes.
 //!
 //! ```
@@ -293,23 +296,12 @@ fn match_headers(
             ));
             continue;
         };
+        // The actual values as pact-reference's verifier reads them (`provider_client.rs`,
+        // `extract_headers`): each line parsed by `parse_header`.
+        let found: Vec<String> =
+            found.iter().flat_map(|v| crate::model::split_header_value(name, v)).collect();
         let found_joined = found.join(", ");
-        let rule = get_ignoring_case(&rules.header, name);
-        let failures = match rule {
-            Some(list) => rules::apply(
-                list,
-                &Value::String(joined.clone()),
-                &Value::String(found_joined.clone()),
-                false,
-                Mode::Text,
-            ),
-            None if header_values_match(name, &joined, &found_joined) => Vec::new(),
-            None => vec![format!(
-                "expected {} but found {}",
-                show(&Value::String(joined.clone())),
-                show(&Value::String(found_joined.clone()))
-            )],
-        };
+        let failures = header_failures(name, values, &found, get_ignoring_case(&rules.header, name));
         for failure in failures {
             out.push(Mismatch::new(
                 MismatchKind::Header,
@@ -322,18 +314,87 @@ fn match_headers(
     }
 }
 
-/// Header values compare item by item after splitting at commas; media-type headers compare
-/// as media types.
+/// One header's values compared as pact-reference's `match_header_maps` and `match_header_value`
+/// do (`pact_matching/src/headers.rs`): one value each compares the two (by the rule, as media
+/// types for `Accept`/`Content-Type`, or equal once the spaces around commas are dropped); several
+/// compare by the rule (its list checks, then each value) or index by index, where a value
+/// missing on either side is a mismatch.
+fn header_failures(
+    name: &str,
+    expected: &[String],
+    actual: &[String],
+    rule: Option<&RuleList>,
+) -> Vec<String> {
+    if expected.is_empty() {
+        return if actual.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("expected an empty header but found {}", show(&json_strings(actual)))]
+        };
+    }
+    if expected.len() == 1 && actual.len() == 1 {
+        return header_value_failures(name, &expected[0], &actual[0], rule);
+    }
+    let mut failures = Vec::new();
+    if let Some(list) = rule {
+        for rule in &list.rules {
+            if matches!(
+                rule,
+                MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..)
+            ) {
+                if let Err(e) =
+                    rules::check(rule, &json_strings(expected), &json_strings(actual), false, Mode::Json)
+                {
+                    failures.push(e);
+                }
+            }
+        }
+        for (index, value) in actual.iter().enumerate() {
+            let example = expected.get(index).unwrap_or(&expected[0]);
+            for failure in header_value_failures(name, example, value, rule) {
+                failures.push(format!("{failure} (value {index})"));
+            }
+        }
+        return failures;
+    }
+    for index in 0..expected.len().max(actual.len()) {
+        match (expected.get(index), actual.get(index)) {
+            (Some(e), Some(a)) => {
+                for failure in header_value_failures(name, e, a, None) {
+                    failures.push(format!("{failure} (value {index})"));
+                }
+            }
+            (Some(e), None) => failures.push(format!(
+                "expected {} at value {index} but the header has {} value(s)",
+                show(&Value::String(e.clone())),
+                actual.len()
+            )),
+            (None, Some(a)) => failures
+                .push(format!("expected no value {index} but found {}", show(&Value::String(a.clone())))),
+            (None, None) => {}
+        }
+    }
+    failures
+}
+
+fn header_value_failures(name: &str, expected: &str, actual: &str, rule: Option<&RuleList>) -> Vec<String> {
+    let (expected, actual) = (expected.trim(), actual.trim());
+    let (e, a) = (Value::String(expected.to_string()), Value::String(actual.to_string()));
+    match rule {
+        Some(list) => rules::apply(list, &e, &a, false, Mode::Text),
+        None if header_values_match(name, expected, actual) => Vec::new(),
+        None => vec![format!("expected {} but found {}", show(&e), show(&a))],
+    }
+}
+
+/// `Accept` and `Content-Type` values compare as media types; any other value compares equal once
+/// the spaces around its commas are dropped (RFC 9110 allows them: `a,b` is `a, b`).
 fn header_values_match(name: &str, expected: &str, actual: &str) -> bool {
-    if name.eq_ignore_ascii_case("content-type") {
+    if name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("accept") {
         return media_types_match(expected, actual);
     }
-    let split = |s: &str| s.split(',').map(str::trim).map(str::to_string).collect::<Vec<_>>();
-    let (e, a) = (split(expected), split(actual));
-    if name.eq_ignore_ascii_case("accept") {
-        return e.len() == a.len() && e.iter().zip(&a).all(|(x, y)| media_types_match(x, y));
-    }
-    e == a
+    let normalise = |s: &str| s.split(',').map(str::trim).collect::<Vec<_>>().join(",");
+    normalise(expected) == normalise(actual)
 }
 
 /// `application/json;charset=utf-8` matches `application/json; charset=UTF-8`; an expected type
@@ -361,4 +422,100 @@ pub(crate) fn media_types_match(expected: &str, actual: &str) -> bool {
     let (ee, ep) = parse(expected);
     let (ae, ap) = parse(actual);
     ee == ae && ep.iter().all(|(k, v)| ap.get(k) == Some(v))
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+    use crate::model::{Request, RuleList};
+
+    fn request_with(name: &str, values: &[&str]) -> Request {
+        let mut r = Request::get("/");
+        for v in values {
+            r.headers.get_or_insert_with(Headers::new).append(name, *v);
+        }
+        r
+    }
+
+    fn header_mismatches(expected: &Request, actual: &Request) -> Vec<Mismatch> {
+        match_request(expected, actual).into_iter().filter(|m| m.kind == MismatchKind::Header).collect()
+    }
+
+    #[test]
+    fn a_multi_value_header_matches_with_or_without_spaces_after_commas() {
+        let expected = request_with("Vary", &["Accept", "Origin"]);
+        assert!(header_mismatches(&expected, &request_with("vary", &["Accept,Origin"])).is_empty());
+        assert!(header_mismatches(&expected, &request_with("vary", &["Accept,   Origin"])).is_empty());
+        assert!(header_mismatches(&expected, &request_with("vary", &["Accept", "Origin"])).is_empty());
+    }
+
+    #[test]
+    fn a_multi_value_header_with_a_value_more_or_less_or_other_fails() {
+        let expected = request_with("Vary", &["Accept", "Origin"]);
+        let extra = header_mismatches(&expected, &request_with("Vary", &["Accept, Origin, Cookie"]));
+        assert_eq!(extra.len(), 1, "{extra:?}");
+        assert!(extra[0].to_string().contains("expected no value 2 but found \"Cookie\""), "{}", extra[0]);
+        let fewer = header_mismatches(&expected, &request_with("Vary", &["Accept"]));
+        assert_eq!(fewer.len(), 1, "{fewer:?}");
+        let reordered = header_mismatches(&expected, &request_with("Vary", &["Origin, Accept"]));
+        assert_eq!(reordered.len(), 2, "{reordered:?}");
+    }
+
+    #[test]
+    fn a_single_value_header_with_commas_compares_whole_ignoring_spaces_after_commas() {
+        let expected = request_with("X-Tags", &["a,b"]);
+        assert!(header_mismatches(&expected, &request_with("X-Tags", &["a, b"])).is_empty());
+        assert_eq!(header_mismatches(&expected, &request_with("X-Tags", &["a, c"])).len(), 1);
+    }
+
+    #[test]
+    fn a_date_header_is_not_split_at_its_comma() {
+        // `Date` is not a multi-value header: a regex on the whole value passes, which it could
+        // not if the value were split at "Mon,".
+        let mut expected = request_with("Date", &["Mon, 01 Dec 2008 01:15:39 GMT"]);
+        let regex = MatchingRule::Regex(
+            crate::model::PactRegex::new(r"^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$")
+                .expect("a regex"),
+        );
+        expected.matching_rules.header.insert("Date".into(), RuleList::one(regex));
+        let actual = request_with("date", &["Tue, 02 Dec 2008 11:15:39 GMT"]);
+        assert!(header_mismatches(&expected, &actual).is_empty());
+        let bad = request_with("date", &["Tue, 02 Dec 2008"]);
+        assert_eq!(header_mismatches(&expected, &bad).len(), 1);
+    }
+
+    #[test]
+    fn a_regex_rule_on_a_multi_value_header_applies_to_each_value() {
+        let mut expected = request_with("Accept-Language", &["en"]);
+        let regex = MatchingRule::Regex(crate::model::PactRegex::new("^[a-z]{2}$").expect("a regex"));
+        expected.matching_rules.header.insert("accept-language".into(), RuleList::one(regex));
+        assert!(header_mismatches(&expected, &request_with("Accept-Language", &["de, fr,it"])).is_empty());
+        let bad = header_mismatches(&expected, &request_with("Accept-Language", &["de, fr-CH"]));
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(bad[0].to_string().contains("fr-CH"), "{}", bad[0]);
+    }
+
+    #[test]
+    fn a_regex_rule_on_a_custom_header_applies_to_the_whole_value() {
+        let mut expected = request_with("X-Ids", &["1,2"]);
+        expected.matching_rules.header.insert(
+            "X-Ids".into(),
+            RuleList::one(MatchingRule::Regex(crate::model::PactRegex::new(r"^\d+$").expect("a regex"))),
+        );
+        // Not split, so "1, 2" as a whole does not match digits only (pact-reference fails it too).
+        assert_eq!(header_mismatches(&expected, &request_with("X-Ids", &["1, 2"])).len(), 1);
+        assert!(header_mismatches(&expected, &request_with("X-Ids", &["12"])).is_empty());
+    }
+
+    #[test]
+    fn a_pact_string_value_of_a_multi_value_header_is_read_as_its_values() {
+        let json = serde_json::json!({"method": "GET", "path": "/", "headers": {
+            "Cache-Control": "no-cache, no-store", "Set-Cookie": "a=1, b=2", "X-J": "{\"a\":[1,2]}"}});
+        let node = crate::model::json::Node::root(&json, "$");
+        let r = Request::from_json(&node, crate::model::SpecVersion::V3).expect("a request");
+        let h = r.headers.expect("headers");
+        assert_eq!(h.get("cache-control").expect("cache-control"), ["no-cache", "no-store"]);
+        assert_eq!(h.get("set-cookie").expect("set-cookie"), ["a=1, b=2"]);
+        assert_eq!(h.get("x-j").expect("x-j"), ["{\"a\":[1,2]}"]);
+    }
 }

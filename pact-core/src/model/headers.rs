@@ -138,6 +138,42 @@ pub fn get_ignoring_case<'a, V>(map: &'a BTreeMap<String, V>, name: &str) -> Opt
     map.get(name).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
 }
 
+/// The headers whose values are comma-separated lists (RFC 9110), as pact-reference lists them
+/// (`pact_models/src/headers.rs`, `MULTI_VALUE_HEADERS`). Only these are split at commas; any
+/// other header (`Date`, `Set-Cookie`, `User-Agent`, a custom header holding JSON) is one value.
+pub const MULTI_VALUE_HEADERS: [&str; 12] = [
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-expose-headers",
+    "access-control-request-headers",
+    "allow",
+    "cache-control",
+    "if-match",
+    "if-none-match",
+    "vary",
+];
+
+/// One header value as the values it holds: a known multi-value header splits at commas, and every
+/// part (or the whole value, for any other header) is trimmed, as pact-reference's
+/// `parse_header` does.
+///
+/// ```
+/// use pact_core::model::split_header_value;
+///
+/// assert_eq!(split_header_value("Vary", "Accept,  Origin"), ["Accept", "Origin"]);
+/// assert_eq!(split_header_value("Date", " Mon, 01 Dec 2008 01:15:39 GMT"), ["Mon, 01 Dec 2008 01:15:39 GMT"]);
+/// ```
+pub fn split_header_value(name: &str, value: &str) -> Vec<String> {
+    if MULTI_VALUE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        value.split(',').map(|v| v.trim().to_string()).collect()
+    } else {
+        vec![value.trim().to_string()]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

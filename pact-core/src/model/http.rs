@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::body::Body;
 use super::error::{Error, Result};
 use super::generators::Generators;
-use super::headers::Headers;
+use super::headers::{split_header_value, Headers};
 use super::json::Node;
 use super::rules::MatchingRules;
 use super::SpecVersion;
@@ -346,7 +346,13 @@ pub(crate) fn read_headers(node: &Node<'_>) -> Result<Headers> {
                      when folded, followed by a space)",
                 ));
             }
-            values.push(text);
+            // A value written as one string is parsed as pact-reference's `headers_from_json`
+            // does: a known multi-value header splits at commas. Array items stay as written.
+            if matches!(value.value, Value::Array(_)) {
+                values.push(text);
+            } else {
+                values.extend(split_header_value(name, &text));
+            }
         }
         // Names that differ only in case are one header.
         match headers.get_mut(name) {

@@ -23,7 +23,7 @@ mod rules;
 pub use body::{Body, Content, ContentKind, Data};
 pub use error::{Error, Result};
 pub use generators::{DataType, Generator, GeneratorError, Generators, UuidFormat};
-pub use headers::{get_ignoring_case, Headers};
+pub use headers::{get_ignoring_case, split_header_value, Headers, MULTI_VALUE_HEADERS};
 #[cfg(feature = "verifier")]
 pub(crate) use http::unfold;
 pub use http::{decode, encode, parse_query_string, query_to_string, Query, Request, Response};
