@@ -397,36 +397,57 @@ fn header_values_match(name: &str, expected: &str, actual: &str) -> bool {
     normalise(expected) == normalise(actual)
 }
 
-/// `application/json;charset=utf-8` matches `application/json; charset=UTF-8`; an expected type
-/// without parameters matches any parameters.
+/// `Accept` and `Content-Type` values (and a message's content-type metadata) compare as
+/// pact-reference's `match_parameter_header` does: the type before the first `;` exactly, then
+/// each parameter the expected value names must be in the actual one (the name exactly, the value
+/// ignoring ASCII case), so `application/json;charset=utf-8` matches
+/// `application/json; charset=UTF-8; q=1`, and an expected type without parameters matches any.
 pub(crate) fn media_types_match(expected: &str, actual: &str) -> bool {
-    fn parse(s: &str) -> (String, BTreeMap<String, String>) {
-        let mut parts = s.split(';');
-        let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let params = parts
-            .filter_map(|p| {
-                let (k, v) = p.trim().split_once('=')?;
-                let key = k.trim().to_ascii_lowercase();
-                let mut value = v.trim().trim_matches('"').to_string();
-                if key == "charset" {
-                    value = value.to_ascii_lowercase();
-                }
-                Some((key, value))
-            })
-            .collect();
+    fn parse(s: &str) -> (&str, BTreeMap<&str, &str>) {
+        let mut parts = s.split(';').map(str::trim).filter(|p| !p.is_empty());
+        let essence = parts.next().unwrap_or("");
+        let params = parts.filter_map(|p| p.split_once('=')).map(|(k, v)| (k.trim(), v.trim())).collect();
         (essence, params)
     }
-    if !expected.contains('/') {
-        return expected.trim() == actual.trim();
-    }
-    let (ee, ep) = parse(expected);
-    let (ae, ap) = parse(actual);
-    ee == ae && ep.iter().all(|(k, v)| ap.get(k) == Some(v))
+    let (expected_type, expected_params) = parse(expected);
+    let (actual_type, actual_params) = parse(actual);
+    expected_type == actual_type
+        && expected_params
+            .iter()
+            .all(|(k, v)| actual_params.get(k).is_some_and(|a| a.eq_ignore_ascii_case(v)))
 }
 
 #[cfg(test)]
 mod header_tests {
     use super::*;
+
+    /// pact-reference's `match_parameter_header` cases (pact_matching's header tests), and where
+    /// it is stricter than a lenient reading of RFC 9110 (type and parameter names compare exactly).
+    #[test]
+    fn media_types_compare_as_pact_reference_does() {
+        for (expected, actual, same) in [
+            ("application/json;charset=UTF-8", "application/json; charset=UTF-8", true),
+            ("application/pdf;charset=UTF-8", "application/json;charset=UTF-8", false),
+            ("", "application/json;charset=UTF-8", false),
+            ("application/pdf;charset=UTF-8", "", false),
+            ("application/json;charset=UTF-8", "application/json;charset=UTF-16", false),
+            ("application/json;charset=UTF-8", "application/json;charset=utf-8", true),
+            (
+                "application/json;declaration=\"<950118.AEB0@XIson.com>\"",
+                "application/json;charset=UTF-8",
+                false,
+            ),
+            ("application/json", "application/json;charset=UTF-8", true),
+            ("application/hal+json;charset=utf-8", "application/hal+json;charset=UTF-8", true),
+            ("application/json", "application/json;", true),
+            ("multipart/form-data; boundary=ABC", "multipart/form-data; boundary=abc", true),
+            ("application/json", "Application/JSON", false),
+            ("application/json; Charset=utf-8", "application/json; charset=utf-8", false),
+            ("application/json; charset=\"utf-8\"", "application/json; charset=utf-8", false),
+        ] {
+            assert_eq!(media_types_match(expected, actual), same, "{expected:?} against {actual:?}");
+        }
+    }
     use crate::model::{Request, RuleList};
 
     fn request_with(name: &str, values: &[&str]) -> Request {
