@@ -149,3 +149,80 @@ async fn the_official_verifier_agrees_on_the_pacts_we_write() {
         assert!(text.contains("$.nickname"), "{version:?}: the failure is not on $.nickname:\n{text}");
     }
 }
+
+/// A form exchange whose fields carry generators: a random nonce in the request, a random ticket
+/// in the response.
+async fn declare_form(dir: &Path) -> Contract {
+    let mut pact = Contract::new_async("FormClient", "FormService")
+        .await
+        .with_output_dir(dir)
+        .with_test_name("forms::generated");
+    pact.upon_receiving("a form with generated fields")
+        .post("/forms")
+        .form_field("nonce", random_hex!(8))
+        .form_field("kind", "order")
+        .will_respond_with(200)
+        .form_field("ticket", random_int!(100000, 999999))
+        .form_field("status", "ok");
+    pact
+}
+
+/// A provider that takes a form only with a fresh nonce: eight hex digits, not `stale`.
+async fn form_provider(stale: String) -> String {
+    let app = axum::Router::new().route(
+        "/forms",
+        axum::routing::post(move |body: String| async move {
+            let form = pact_core::model::parse_query_string(&body);
+            let nonce = form.get("nonce").and_then(|v| v.first()).cloned().unwrap_or_default();
+            let fresh = nonce.len() == 8 && nonce.chars().all(|c| c.is_ascii_hexdigit()) && nonce != stale;
+            let status = if fresh { axum::http::StatusCode::OK } else { axum::http::StatusCode::BAD_REQUEST };
+            (status, [("Content-Type", "application/x-www-form-urlencoded")], "ticket=123456&status=ok")
+        }),
+    );
+    common::serve_port(app).await
+}
+
+/// Generators on form fields are applied as pact-reference's form handler applies them: the
+/// mock answers with a generated ticket, and both verifiers send a generated nonce (a provider
+/// refusing the pact's own example passes with both, and fails with both once the generators
+/// are taken out of the pact).
+#[tokio::test(flavor = "multi_thread")]
+async fn generators_in_form_fields_are_applied_by_the_mock_and_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let pact = declare_form(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut tickets = std::collections::BTreeSet::new();
+    for _ in 0..5 {
+        let response = client
+            .post(pact.url("/forms"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("nonce=0a1b2c3d&kind=order")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let form = pact_core::model::parse_query_string(&response.text().await.unwrap());
+        let ticket: u32 = form["ticket"][0].parse().unwrap();
+        assert!((100_000..=999_999).contains(&ticket), "{ticket}");
+        assert_eq!(form["status"], vec!["ok"]);
+        tickets.insert(ticket);
+    }
+    assert!(tickets.len() > 1, "the mock answered the same ticket five times: {tickets:?}");
+    let path = pact.finish().unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let request = &written["interactions"][0]["request"];
+    assert_eq!(request["generators"]["body"]["$.nonce"]["type"], "RandomHexadecimal", "{request}");
+    let example = pact_core::model::parse_query_string(request["body"].as_str().unwrap())["nonce"][0].clone();
+
+    let report = common::verify_file(&path, form_provider(example.clone()).await, None).await;
+    assert!(report.success(), "ours sent the example nonce: {report:?}");
+    let (passed, text) = test_support::official_verify(&path, form_provider(example.clone()).await, &[]).await;
+    assert!(passed, "the official verifier sent the example nonce:\n{text}");
+
+    let mut stale = written.clone();
+    stale["interactions"][0]["request"]["generators"] = serde_json::json!({});
+    std::fs::write(&path, stale.to_string()).unwrap();
+    assert!(!common::verify_file(&path, form_provider(example.clone()).await, None).await.success());
+    let (passed, text) = test_support::official_verify(&path, form_provider(example).await, &[]).await;
+    assert!(!passed, "the provider took the example nonce from the official verifier:\n{text}");
+}

@@ -14,6 +14,7 @@
 //! [`Generator::Unsupported`] one) leaves the example in place, which the interaction's own rules
 //! accept by construction.
 
+mod form;
 mod random;
 
 use std::borrow::Cow;
@@ -21,8 +22,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Body, Content, Data, DataType, Generator, Generators, PactRegex, PathExpr, PathToken, Request, Response,
-    UuidFormat,
+    Body, Content, ContentKind, Data, DataType, Generator, Generators, PactRegex, PathExpr, PathToken,
+    Request, Response, UuidFormat,
 };
 
 /// Which side applies the generators.
@@ -183,23 +184,33 @@ fn generate_body(
     mode: Mode,
     context: &Context,
 ) -> Body {
-    let Body::Present(Content { data: Data::Json(json), content_type }) = body else {
-        return body.clone();
-    };
-    let mut json = json.clone();
     // Shallowest paths first, as pact-reference does: a generator that replaces a value runs
     // before those filling in what is inside it.
     let mut ordered: Vec<(&PathExpr, &Generator)> =
         by_path.iter().filter(|(_, g)| applies(g, mode)).collect();
     ordered.sort_by_key(|(path, _)| path.depth());
-    for (path, generator) in ordered {
-        for_each_at(&mut json, &path.tokens()[1..], &mut |current| {
-            if let Some(new) = value(generator, current, context) {
-                *current = new;
+    match body {
+        Body::Present(Content { data: Data::Json(json), content_type }) => {
+            let mut json = json.clone();
+            for (path, generator) in ordered {
+                for_each_at(&mut json, &path.tokens()[1..], &mut |current| {
+                    if let Some(new) = value(generator, current, context) {
+                        *current = new;
+                    }
+                });
             }
-        });
+            Body::Present(Content { data: Data::Json(json), content_type: content_type.clone() })
+        }
+        Body::Present(Content { data: Data::Text(text), content_type: Some(content_type) })
+            if ContentKind::of(content_type) == ContentKind::Form && !ordered.is_empty() =>
+        {
+            Body::Present(Content {
+                data: Data::Text(form::generate(text, &ordered, context)),
+                content_type: Some(content_type.clone()),
+            })
+        }
+        _ => body.clone(),
     }
-    Body::Present(Content { data: Data::Json(json), content_type: content_type.clone() })
 }
 
 /// Calls `f` on every value of `json` that the path tokens reach.
