@@ -216,7 +216,8 @@ async fn generators_in_form_fields_are_applied_by_the_mock_and_both_verifiers() 
 
     let report = common::verify_file(&path, form_provider(example.clone()).await, None).await;
     assert!(report.success(), "ours sent the example nonce: {report:?}");
-    let (passed, text) = test_support::official_verify(&path, form_provider(example.clone()).await, &[]).await;
+    let (passed, text) =
+        test_support::official_verify(&path, form_provider(example.clone()).await, &[]).await;
     assert!(passed, "the official verifier sent the example nonce:\n{text}");
 
     let mut stale = written.clone();
