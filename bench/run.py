@@ -634,6 +634,8 @@ def main():
     parser.add_argument("--official-cli", required=True)
     parser.add_argument("--bare-loop", required=True)
     args = parser.parse_args()
+    given = " ".join(f"--{name} {value:g}" if isinstance(value, float) else f"--{name} {value}"
+                     for name, value in (("reps", args.reps), ("timeout", args.timeout)) if value is not None)
     args.reps = args.reps or (1 if args.quick else 5)
     args.timeout = args.timeout or (120.0 if args.quick else 180.0)
     global TIMEOUT
@@ -644,7 +646,7 @@ def main():
     args.broker_requests = 200 if args.quick else 1000
     rows = set(args.rows.split(","))
     tools = {"peer_verifier": shlex.split(args.peer_verifier), "official": args.official_cli, "bare_loop": args.bare_loop}
-    command = ("" if "bench/peers/tools" in args.peer_verifier else "BENCH_PEER_VERIFIER=\"$(bash scripts/official-tools.sh | tail -n 1) verifier\" ") + "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}")
+    command = ("" if "bench/peers/tools" in args.peer_verifier else "BENCH_PEER_VERIFIER=\"$(bash scripts/official-tools.sh | tail -n 1) verifier\" ") + "bench/run.sh" + (" --quick" if args.quick else "") + ("" if args.rows == parser.get_default("rows") else f" --rows {args.rows}") + (f" {given}" if given else "")
 
     started_at = datetime.datetime.now(datetime.timezone.utc)
     load_start = loadavg()

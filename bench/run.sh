@@ -25,7 +25,7 @@ official="$(bash scripts/official-tools.sh | tail -n 1)"
 
 # BENCH_PEER_VERIFIER overrides the peer verifier's command, e.g. "$official verifier" (the
 # official CLI's pact_verifier_cli, an older 1.3) while the 1.4 build is not done.
-peer_verifier="${BENCH_PEER_VERIFIER:-$root/bench/peers/tools/bin/pact_verifier_cli}"
+peer_verifier="${BENCH_PEER_VERIFIER:-$root/bench/peers/tools/bin/pact-verifier}"
 if [[ -z "${BENCH_PEER_VERIFIER:-}" && ! -x "$peer_verifier" ]]; then
   echo "building pact_verifier_cli 1.4 from crates.io (once; 10-30 minutes on 2 cores)" >&2
   CARGO_TARGET_DIR="$root/bench/peers/target-tools" \
