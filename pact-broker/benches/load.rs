@@ -23,6 +23,7 @@
 //! cargo bench -p pact-broker --bench load -- sqlite publish   # one backend, one operation
 //! PACT_BENCH_REQUESTS=400 cargo bench -p pact-broker --bench load
 //! PACT_BENCH_BROKER_LOG=sqlx::query=debug cargo bench ...   # the broker's RUST_LOG (to stderr)
+//! PACT_BENCH_BROKER_BIN=/tmp/old/pact-broker cargo bench ...  # another build of the broker
 //! ```
 
 use std::io::{BufRead as _, BufReader};
@@ -129,7 +130,10 @@ struct Broker {
 
 impl Broker {
     fn start(database: &str) -> Broker {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pact-broker"));
+        // PACT_BENCH_BROKER_BIN runs another build of the broker (to compare two builds).
+        let binary = std::env::var("PACT_BENCH_BROKER_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_pact-broker").into());
+        let mut command = Command::new(binary);
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("PACT_BROKER_") {
                 command.env_remove(key);

@@ -129,6 +129,7 @@ const COMMIT: &str = "RELEASE job; UPDATE broker_generation SET value = value + 
 const BUMP_COMMIT: &str = "UPDATE broker_generation SET value = value + 1 WHERE id = 1; COMMIT";
 
 async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
+    let started = std::time::Instant::now();
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
         Err(e) => {
@@ -176,6 +177,7 @@ async fn run_batch(pool: AnyPool, batch: Vec<BoxedJob>) {
     }
     match exec(&mut conn, if open { COMMIT } else { BUMP_COMMIT }).await {
         Ok(_) => {
+            tracing::debug!(jobs, elapsed_us = started.elapsed().as_micros() as u64, "write batch committed");
             for deliver in committed {
                 deliver(Ok(()));
             }
