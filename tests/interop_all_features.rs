@@ -610,6 +610,21 @@ async fn settings_provider(answer: &'static str) -> String {
     common::serve_port(app).await
 }
 
+/// The contract of `content_type_in_headers_is_honoured_by_the_mock_and_both_verifiers`.
+async fn settings_contract(dir: &Path, version: SpecVersion) -> Contract {
+    let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
+        .await
+        .with_output_dir(dir)
+        .with_spec_version(version)
+        .with_test_name("interop::content_type_headers");
+    pact.upon_receiving("settings")
+        .get("/settings")
+        .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
+        .will_respond_with(200)
+        .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+    pact
+}
+
 /// `content_type!` in request and response headers: the mock accepts a request header whose
 /// value looks like the type and refuses one that does not; the pact it writes is passed by both
 /// verifiers against a provider whose header looks like the type, and failed by both, on that
@@ -618,16 +633,7 @@ async fn settings_provider(answer: &'static str) -> String {
 async fn content_type_in_headers_is_honoured_by_the_mock_and_both_verifiers() {
     let dir = tempfile::tempdir().unwrap();
     for version in [SpecVersion::V3, SpecVersion::V4] {
-        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
-            .await
-            .with_output_dir(dir.path())
-            .with_spec_version(version)
-            .with_test_name("interop::content_type_headers");
-        pact.upon_receiving("settings")
-            .get("/settings")
-            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
-            .will_respond_with(200)
-            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let pact = settings_contract(dir.path(), version).await;
         let client = reqwest::Client::new();
         let refused = client.get(pact.url("/settings")).header("X-Payload", "page one").send().await.unwrap();
         assert_eq!(refused.status(), 500, "{version:?}: a header that is no JSON is refused");
@@ -639,16 +645,7 @@ async fn content_type_in_headers_is_honoured_by_the_mock_and_both_verifiers() {
         // The refused request fails the contract test; a second contract writes the pact.
         assert!(pact.finish().is_err());
 
-        let mut pact = Contract::new_async(&format!("HeaderClient-{version:?}"), "HeaderService")
-            .await
-            .with_output_dir(dir.path())
-            .with_spec_version(version)
-            .with_test_name("interop::content_type_headers");
-        pact.upon_receiving("settings")
-            .get("/settings")
-            .header("X-Payload", content_type!("application/json", "{\"page\":1}"))
-            .will_respond_with(200)
-            .header("X-Settings", content_type!("application/json", "{\"dark\":true}"));
+        let pact = settings_contract(dir.path(), version).await;
         let answer = client.get(pact.url("/settings")).header("X-Payload", "[2]").send().await.unwrap();
         assert_eq!(answer.status(), 200);
         let path = pact.finish().unwrap();
