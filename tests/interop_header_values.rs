@@ -149,3 +149,42 @@ async fn the_mock_splits_a_multi_value_request_header_and_writes_a_list_both_ver
     assert_ne!(bad.status(), 200, "the mock accepted fr-CH as a two-letter language");
     assert!(refusing.finish().is_err(), "a contract whose request was refused must not finish cleanly");
 }
+
+/// A pact whose response header `X-Val: consumervalue` has a one-letter regex keyed `key` (as
+/// FFI-based tools wrote it for a while: on the first value, `X-Val[0]`), in `spec` format.
+fn indexed_rule_pact(dir: &Path, case: &str, spec: &str) -> PathBuf {
+    let rule = json!({"match": "regex", "regex": "^[a-z]$"});
+    let mut response = json!({"status": 200, "headers": {"X-Val": "consumervalue"}});
+    response["matchingRules"] = if spec.starts_with('2') {
+        json!({"$.headers.X-Val[0]": rule})
+    } else {
+        json!({"header": {"X-Val[0]": {"matchers": [rule]}}})
+    };
+    let pact = json!({
+        "consumer": {"name": format!("HeaderClient-{case}")},
+        "provider": {"name": "HeaderService"},
+        "interactions": [{
+            "description": "a resource",
+            "request": {"method": "GET", "path": "/resource"},
+            "response": response
+        }],
+        "metadata": {"pactSpecification": {"version": spec}}
+    });
+    let path = dir.join(format!("{case}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&pact).unwrap()).unwrap();
+    path
+}
+
+/// pact-reference reads a V2 rule at `$.headers.X-Val[0]` as a rule on the header's first value,
+/// and a V3 rule keyed `X-Val[0]` as a rule on a header literally named `X-Val[0]` (so it never
+/// applies): both verifiers give these verdicts (its issue #238).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_header_rule_on_the_first_value_gets_the_same_verdict_from_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = indexed_rule_pact(dir.path(), "indexed-v2", "2.0.0");
+    assert!(!verdict(&v2, "x-val", "consumervalue").await, "the one-letter regex applies");
+    assert!(verdict(&v2, "x-val", "x").await);
+    let v3 = indexed_rule_pact(dir.path(), "indexed-v3", "3.0.0");
+    assert!(verdict(&v3, "x-val", "consumervalue").await, "the rule names another header");
+    assert!(!verdict(&v3, "x-val", "x").await);
+}
