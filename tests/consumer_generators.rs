@@ -7,6 +7,7 @@ mod common;
 
 use std::path::Path;
 
+use pact_core::dsl::XmlElement;
 use pact_core::model::SpecVersion;
 use pact_core::prelude::*;
 use serde_json::Value;
@@ -226,4 +227,120 @@ async fn generators_in_form_fields_are_applied_by_the_mock_and_both_verifiers() 
     assert!(!common::verify_file(&path, form_provider(example.clone()).await, None).await.success());
     let (passed, text) = test_support::official_verify(&path, form_provider(example).await, &[]).await;
     assert!(!passed, "the provider took the example nonce from the official verifier:\n{text}");
+}
+
+/// The state "an order exists" creates order 7 with reference R-7 and says so; the pact's own
+/// examples (order 42, reference R-1) name an order the provider does not have.
+const XML_STATE: (&str, &str) = ("7", "R-7");
+
+/// An XML exchange whose elements and attributes carry generators: the request's order id (an
+/// attribute) and reference (text) come from the provider state, and the response's receipt
+/// number (an attribute) and token (text) are random.
+async fn declare_xml(dir: &Path) -> Contract {
+    let mut pact = Contract::new_async("XmlClient", "XmlService")
+        .await
+        .with_output_dir(dir)
+        .with_test_name("xml::generated");
+    pact.upon_receiving("an XML order with generated values")
+        .given_with("an order exists", serde_json::json!({"id": 42, "ref": "R-1"}))
+        .post("/orders")
+        .xml_body(
+            XmlElement::new("order")
+                .attr("id", from_provider_state!("${id}", 42))
+                .child(XmlElement::new("ref").text(from_provider_state!("${ref}", "R-1")))
+                .child(XmlElement::new("kind").text("standard")),
+        )
+        .will_respond_with(200)
+        .xml_body(
+            XmlElement::new("receipt")
+                .attr("number", random_int!(100000, 999999))
+                .child(XmlElement::new("token").text(uuid!()))
+                .child(XmlElement::new("status").text("accepted")),
+        );
+    pact
+}
+
+/// A provider that takes an order only for the order its state created: `<order id="7">` with
+/// `<ref>R-7</ref>`.
+async fn xml_provider() -> String {
+    use axum::routing::post;
+    let app = axum::Router::new()
+        .route(
+            "/_pact/state",
+            post(|| async { axum::Json(serde_json::json!({"id": 7, "ref": XML_STATE.1})) }),
+        )
+        .route(
+            "/orders",
+            post(|body: String| async move {
+                let known = roxmltree::Document::parse(&body).is_ok_and(|doc| {
+                    let order = doc.root_element();
+                    let reference = order.children().find(|c| c.has_tag_name("ref")).and_then(|r| r.text());
+                    order.has_tag_name("order") && order.attribute("id") == Some(XML_STATE.0) && reference == Some(XML_STATE.1)
+                });
+                if !known {
+                    return (axum::http::StatusCode::NOT_FOUND, [("Content-Type", "text/plain")], body);
+                }
+                let receipt = r#"<receipt number="314159"><token>1b4e28ba-2fa1-41d2-883f-0016d3cca427</token><status>accepted</status></receipt>"#;
+                (axum::http::StatusCode::OK, [("Content-Type", "application/xml")], receipt.to_string())
+            }),
+        );
+    common::serve_port(app).await
+}
+
+/// Generators on XML elements and attributes are applied as pact-reference's XML handler applies
+/// them: the mock answers with a random receipt number and token, and both verifiers send the
+/// order the provider state returned (a provider that does not know the pact's example order
+/// passes with both, and fails with both once the generators are taken out of the pact).
+#[tokio::test(flavor = "multi_thread")]
+async fn generators_in_xml_bodies_are_applied_by_the_mock_and_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let pact = declare_xml(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut numbers = std::collections::BTreeSet::new();
+    for _ in 0..5 {
+        let response = client
+            .post(pact.url("/orders"))
+            .header("Content-Type", "application/xml")
+            .body(r#"<order id="42"><ref>R-1</ref><kind>standard</kind></order>"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let receipt = doc.root_element();
+        let number: u32 = receipt.attribute("number").unwrap().parse().unwrap();
+        assert!((100_000..=999_999).contains(&number), "{text}");
+        let child = |name: &str| receipt.children().find(|c| c.has_tag_name(name)).and_then(|c| c.text());
+        let token = child("token").unwrap();
+        assert!(is_uuid(token) && token != pact_core::dsl::UUID_EXAMPLE, "{text}");
+        assert_eq!(child("status"), Some("accepted"), "{text}");
+        numbers.insert(number);
+    }
+    assert!(numbers.len() > 1, "the mock answered the same receipt number five times: {numbers:?}");
+    let path = pact.finish().unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let interaction = &written["interactions"][0];
+    let request = &interaction["request"]["generators"]["body"];
+    assert_eq!(request["$.order['@id']"]["type"], "ProviderState", "{request}");
+    assert_eq!(request["$.order.ref['#text']"]["expression"], "${ref}", "{request}");
+    let response = &interaction["response"]["generators"]["body"];
+    assert_eq!(response["$.receipt['@number']"]["type"], "RandomInt", "{response}");
+    assert_eq!(response["$.receipt.token['#text']"]["type"], "Uuid", "{response}");
+
+    let state_url = |port: &str| format!("http://127.0.0.1:{port}/_pact/state");
+    let port = xml_provider().await;
+    let report = common::verify_file(&path, &port, Some("/_pact/state")).await;
+    assert!(report.success(), "ours did not send the state's order: {report:?}");
+    let (passed, text) =
+        test_support::official_verify(&path, &port, &["--state-change-url", &state_url(&port)]).await;
+    assert!(passed, "the official verifier did not send the state's order:\n{text}");
+
+    let mut stale = written.clone();
+    stale["interactions"][0]["request"]["generators"] = serde_json::json!({});
+    std::fs::write(&path, stale.to_string()).unwrap();
+    assert!(!common::verify_file(&path, &port, Some("/_pact/state")).await.success());
+    let (passed, text) =
+        test_support::official_verify(&path, &port, &["--state-change-url", &state_url(&port)]).await;
+    assert!(!passed, "the provider took the pact's example order from the official verifier:\n{text}");
 }

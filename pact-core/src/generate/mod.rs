@@ -16,6 +16,7 @@
 
 mod form;
 mod random;
+mod xml;
 
 use std::borrow::Cow;
 
@@ -208,6 +209,17 @@ fn generate_body(
                 data: Data::Text(form::generate(text, &ordered, context)),
                 content_type: Some(content_type.clone()),
             })
+        }
+        Body::Present(Content { data: Data::Text(text), content_type })
+            if !ordered.is_empty()
+                && content_type.as_deref().map_or_else(|| xml::looks_like_xml(text), xml::is_xml) =>
+        {
+            match xml::generate(text, &ordered, context) {
+                Some(text) => {
+                    Body::Present(Content { data: Data::Text(text), content_type: content_type.clone() })
+                }
+                None => body.clone(),
+            }
         }
         _ => body.clone(),
     }
@@ -486,6 +498,46 @@ mod tests {
         )
         .unwrap()
         .is_match(v.as_str().unwrap())));
+    }
+
+    #[test]
+    fn xml_bodies_take_generators_when_their_content_type_is_xml() {
+        let xml = |content_type: Option<&str>| {
+            Body::Present(Content {
+                data: Data::Text(r#"<order id="1"><ref>r</ref></order>"#.into()),
+                content_type: content_type.map(str::to_string),
+            })
+        };
+        let mut request = Request::get("/orders");
+        let generators = &mut request.generators.body;
+        generators.insert(
+            PathExpr::parse("$.order['@id']").unwrap(),
+            Generator::provider_state("${id}", None).unwrap(),
+        );
+        generators
+            .insert(PathExpr::parse("$.order.ref['#text']").unwrap(), Generator::random_int(5, 5).unwrap());
+        let context = Context::with_values(values(json!({"id": 42})));
+        for content_type in
+            [Some("application/xml"), Some("text/xml;charset=UTF-8"), Some("application/soap+xml"), None]
+        {
+            request.body = xml(content_type);
+            let out = super::request(&request, &context);
+            assert_eq!(
+                out.body.as_text().as_deref(),
+                Some(r#"<order id="42"><ref>5</ref></order>"#),
+                "{content_type:?}"
+            );
+            assert_eq!(out.body.content_type(), content_type, "the content type is kept");
+        }
+        // pact-reference generates into `application/` and `text/` XML only.
+        request.body = xml(Some("image/svg+xml"));
+        assert_eq!(super::request(&request, &context).body, request.body);
+        // The mock (consumer mode) runs the random generator but has no provider state.
+        let mut response = Response::status(200);
+        response.body = xml(Some("application/xml"));
+        response.generators.body = request.generators.body.clone();
+        let out = mock_response(&response, &Context::for_mock_server("http://127.0.0.1:1"));
+        assert_eq!(out.body.as_text().as_deref(), Some(r#"<order id="1"><ref>5</ref></order>"#));
     }
 
     #[test]
