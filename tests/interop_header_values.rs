@@ -188,3 +188,79 @@ async fn a_header_rule_on_the_first_value_gets_the_same_verdict_from_both_verifi
     assert!(verdict(&v3, "x-val", "consumervalue").await, "the rule names another header");
     assert!(!verdict(&v3, "x-val", "x").await);
 }
+
+/// A rule on a header with several values applies to the list as pact-reference's
+/// `compare_lists_with_matchingrules` does: `equality` to the whole list, `arrayContains` by its
+/// variants, `eachValue` to each value, sizes and `null` to the list, then the rule to each value.
+/// Before, our verifier passed `Accept-Language: en` against an `equality` rule on `en, de`.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_rules_on_a_multi_value_header_get_the_same_verdict_from_both_verifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let two_letters = json!([{"match": "regex", "regex": "^[a-z]{2}$"}]);
+    let cases: [(&str, Value, &str, &str, bool); 14] = [
+        ("equality", json!({"match": "equality"}), "en, de", "en, de", true),
+        ("equality", json!({"match": "equality"}), "en, de", "en", false),
+        (
+            "contains",
+            json!({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]}),
+            "en, de",
+            "de, en",
+            true,
+        ),
+        (
+            "contains",
+            json!({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]}),
+            "en, de",
+            "fr",
+            false,
+        ),
+        (
+            "contains",
+            json!({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]}),
+            "en, de",
+            "EN, de",
+            false,
+        ),
+        (
+            "contains-regex",
+            json!({"match": "arrayContains", "variants": [{"index": 1, "rules": {"$": {"matchers": two_letters}}}]}),
+            "en, de",
+            "fr",
+            true,
+        ),
+        (
+            "each-value",
+            json!({"match": "eachValue", "rules": two_letters, "value": ""}),
+            "en, de",
+            "xx, yy, zz",
+            true,
+        ),
+        (
+            "each-value",
+            json!({"match": "eachValue", "rules": two_letters, "value": ""}),
+            "en, de",
+            "EN, de",
+            false,
+        ),
+        (
+            "each-value",
+            json!({"match": "eachValue", "rules": two_letters, "value": ""}),
+            "en",
+            "en, de, fr",
+            true,
+        ),
+        ("null", json!({"match": "null"}), "en, de", "en, de", false),
+        ("max", json!({"match": "type", "max": 1}), "en, de", "en", true),
+        ("max", json!({"match": "type", "max": 1}), "en, de", "en, de", false),
+        ("values", json!({"match": "values"}), "en, de", "en", true),
+        ("values", json!({"match": "values"}), "en, de", "de, en", false),
+    ];
+    for (n, (case, rule, example, answer, passes)) in cases.into_iter().enumerate() {
+        let pact = header_pact(dir.path(), &format!("{case}-{n}"), "Accept-Language", example, Some(rule));
+        assert_eq!(
+            verdict(&pact, "accept-language", answer).await,
+            passes,
+            "{case}: {example} against {answer}"
+        );
+    }
+}

@@ -45,7 +45,7 @@ pub use mismatch::{Mismatch, MismatchKind};
 
 use crate::model::{
     get_ignoring_case, Headers, MatchingRule, MatchingRules, MessageContents, Query, Request, Response,
-    RuleList,
+    RuleList, RuleLogic,
 };
 use rules::{show, Mode};
 
@@ -335,28 +335,10 @@ fn header_failures(
     if expected.len() == 1 && actual.len() == 1 {
         return header_value_failures(name, &expected[0], &actual[0], rule);
     }
-    let mut failures = Vec::new();
     if let Some(list) = rule {
-        for rule in &list.rules {
-            if matches!(
-                rule,
-                MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..)
-            ) {
-                if let Err(e) =
-                    rules::check(rule, &json_strings(expected), &json_strings(actual), false, Mode::Json)
-                {
-                    failures.push(e);
-                }
-            }
-        }
-        for (index, value) in actual.iter().enumerate() {
-            let example = expected.get(index).unwrap_or(&expected[0]);
-            for failure in header_value_failures(name, example, value, rule) {
-                failures.push(format!("{failure} (value {index})"));
-            }
-        }
-        return failures;
+        return header_list_failures(name, expected, actual, list);
     }
+    let mut failures = Vec::new();
     for index in 0..expected.len().max(actual.len()) {
         match (expected.get(index), actual.get(index)) {
             (Some(e), Some(a)) => {
@@ -375,6 +357,100 @@ fn header_failures(
         }
     }
     failures
+}
+
+/// Several values under a rule, as pact-reference's `compare_lists_with_matchingrules` compares
+/// them (`pact_matching/src/matchingrules.rs`), rule by rule, combined by the list's logic:
+/// - `arrayContains`: each variant's example value must match one of the actual values (by the
+///   variant's own rules at `$`, or as values compare without a rule);
+/// - `eachValue`: each actual value must satisfy the inner rules;
+/// - any other rule: first the list as a whole (`equality`: the same values in the same order;
+///   sizes for `min`/`max`; `notEmpty`; `null` and `statusCode` never match a list), then each
+///   actual value by the whole rule list against the example at its index, or the first. An actual
+///   list shorter than the example is no mismatch by itself: the rule covers the missing values.
+fn header_list_failures(name: &str, expected: &[String], actual: &[String], list: &RuleList) -> Vec<String> {
+    let example = |index: usize| expected.get(index).unwrap_or(&expected[0]);
+    let each_value = |rules: &RuleList| -> Vec<String> {
+        let mut failures = Vec::new();
+        for (index, value) in actual.iter().enumerate() {
+            for failure in header_value_failures(name, example(index), value, Some(rules)) {
+                failures.push(format!("{failure} (value {index})"));
+            }
+        }
+        failures
+    };
+    let per_rule: Vec<Vec<String>> = list
+        .rules
+        .iter()
+        .map(|rule| match rule {
+            MatchingRule::ArrayContains(variants) => {
+                let defaults: Vec<(usize, Option<&RuleList>)>;
+                let variants: Vec<(usize, Option<&RuleList>)> = if variants.is_empty() {
+                    defaults = (0..expected.len()).map(|index| (index, None)).collect();
+                    defaults
+                } else {
+                    variants
+                        .iter()
+                        .map(|v| (v.index, v.rules.iter().find(|(p, _)| p.depth() == 0).map(|(_, r)| r)))
+                        .collect()
+                };
+                let mut failures = Vec::new();
+                for (index, rules) in variants {
+                    match expected.get(index) {
+                        Some(wanted) => {
+                            if !actual
+                                .iter()
+                                .any(|value| header_value_failures(name, wanted, value, rules).is_empty())
+                            {
+                                failures.push(format!(
+                                    "expected a value like {} (variant {index}) but found none in {}",
+                                    show(&Value::String(wanted.clone())),
+                                    show(&json_strings(actual))
+                                ));
+                            }
+                        }
+                        None => failures.push(format!(
+                            "arrayContains variant {index} is not among the {} example values",
+                            expected.len()
+                        )),
+                    }
+                }
+                failures
+            }
+            MatchingRule::EachValue(each) => {
+                each_value(&RuleList { rules: each.rules.clone(), combine: RuleLogic::And })
+            }
+            rule => {
+                let mut failures = Vec::new();
+                let whole = match rule {
+                    MatchingRule::Equality if expected != actual => Err(format!(
+                        "expected {} but found {}",
+                        show(&json_strings(expected)),
+                        show(&json_strings(actual))
+                    )),
+                    MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..) => {
+                        rules::check(rule, &json_strings(expected), &json_strings(actual), false, Mode::Json)
+                    }
+                    MatchingRule::NotEmpty if actual.is_empty() => {
+                        Err("expected a value but found none".into())
+                    }
+                    MatchingRule::Null | MatchingRule::StatusCode(_) | MatchingRule::Unknown { .. } => {
+                        Err(format!("cannot match {} with {}", show(&json_strings(actual)), rule.name()))
+                    }
+                    _ => Ok(()),
+                };
+                if let Err(e) = whole {
+                    failures.push(e);
+                }
+                failures.extend(each_value(list));
+                failures
+            }
+        })
+        .collect();
+    match list.combine {
+        RuleLogic::Or if per_rule.iter().any(Vec::is_empty) => Vec::new(),
+        _ => per_rule.into_iter().flatten().collect(),
+    }
 }
 
 fn header_value_failures(name: &str, expected: &str, actual: &str, rule: Option<&RuleList>) -> Vec<String> {
