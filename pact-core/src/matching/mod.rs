@@ -215,7 +215,17 @@ fn match_query(
         };
         let found_json = json_strings(found);
         let failures = match rules.query.get(name) {
-            Some(list) => apply_to_values(list, values, found),
+            Some(list) => list_failures(values, found, list, &|e, a, r| match r {
+                Some(r) => {
+                    rules::apply(r, &Value::String(e.into()), &Value::String(a.into()), true, Mode::Text)
+                }
+                None if e == a => Vec::new(),
+                None => vec![format!(
+                    "expected {} but found {}",
+                    show(&Value::String(e.into())),
+                    show(&Value::String(a.into()))
+                )],
+            }),
             None if values == found => Vec::new(),
             None => vec![format!("expected {} but found {}", show(&example), show(&found_json))],
         };
@@ -241,27 +251,6 @@ fn match_query(
             ));
         }
     }
-}
-
-/// Applies a rule list to each of several text values (query parameters, header values). A
-/// type rule with `min`/`max` checks how many values there are.
-fn apply_to_values(list: &RuleList, expected: &[String], actual: &[String]) -> Vec<String> {
-    let mut failures = Vec::new();
-    for rule in &list.rules {
-        if matches!(rule, MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..))
-        {
-            if let Err(e) =
-                rules::check(rule, &json_strings(expected), &json_strings(actual), false, Mode::Json)
-            {
-                failures.push(e);
-            }
-        }
-    }
-    let example = expected.first().map(|s| Value::String(s.clone())).unwrap_or(Value::String(String::new()));
-    for value in actual {
-        failures.extend(rules::apply(list, &example, &Value::String(value.clone()), true, Mode::Text));
-    }
-    failures
 }
 
 fn json_strings(values: &[String]) -> Value {
@@ -336,7 +325,7 @@ fn header_failures(
         return header_value_failures(name, &expected[0], &actual[0], rule);
     }
     if let Some(list) = rule {
-        return header_list_failures(name, expected, actual, list);
+        return list_failures(expected, actual, list, &|e, a, r| header_value_failures(name, e, a, r));
     }
     let mut failures = Vec::new();
     for index in 0..expected.len().max(actual.len()) {
@@ -359,8 +348,9 @@ fn header_failures(
     failures
 }
 
-/// Several values under a rule, as pact-reference's `compare_lists_with_matchingrules` compares
-/// them (`pact_matching/src/matchingrules.rs`), rule by rule, combined by the list's logic:
+/// Several values (of a header or a query parameter) under a rule, as pact-reference's
+/// `compare_lists_with_matchingrules` compares them (`pact_matching/src/matchingrules.rs`), rule
+/// by rule, combined by the list's logic:
 /// - `arrayContains`: each variant's example value must match one of the actual values (by the
 ///   variant's own rules at `$`, or as values compare without a rule);
 /// - `eachValue`: each actual value must satisfy the inner rules;
@@ -368,12 +358,21 @@ fn header_failures(
 ///   sizes for `min`/`max`; `notEmpty`; `null` and `statusCode` never match a list), then each
 ///   actual value by the whole rule list against the example at its index, or the first. An actual
 ///   list shorter than the example is no mismatch by itself: the rule covers the missing values.
-fn header_list_failures(name: &str, expected: &[String], actual: &[String], list: &RuleList) -> Vec<String> {
-    let example = |index: usize| expected.get(index).unwrap_or(&expected[0]);
+///
+/// `value_failures(example, actual, rules)` compares one value (a header's or a query
+/// parameter's); `None` means no rule applies.
+fn list_failures(
+    expected: &[String],
+    actual: &[String],
+    list: &RuleList,
+    value_failures: &dyn Fn(&str, &str, Option<&RuleList>) -> Vec<String>,
+) -> Vec<String> {
+    let Some(first) = expected.first() else { return Vec::new() };
+    let example = |index: usize| expected.get(index).unwrap_or(first);
     let each_value = |rules: &RuleList| -> Vec<String> {
         let mut failures = Vec::new();
         for (index, value) in actual.iter().enumerate() {
-            for failure in header_value_failures(name, example(index), value, Some(rules)) {
+            for failure in value_failures(example(index), value, Some(rules)) {
                 failures.push(format!("{failure} (value {index})"));
             }
         }
@@ -398,10 +397,7 @@ fn header_list_failures(name: &str, expected: &[String], actual: &[String], list
                 for (index, rules) in variants {
                     match expected.get(index) {
                         Some(wanted) => {
-                            if !actual
-                                .iter()
-                                .any(|value| header_value_failures(name, wanted, value, rules).is_empty())
-                            {
+                            if !actual.iter().any(|value| value_failures(wanted, value, rules).is_empty()) {
                                 failures.push(format!(
                                     "expected a value like {} (variant {index}) but found none in {}",
                                     show(&Value::String(wanted.clone())),
@@ -494,7 +490,7 @@ pub(crate) fn media_types_match(expected: &str, actual: &str) -> bool {
 }
 
 #[cfg(test)]
-mod header_tests {
+mod header_and_query_tests {
     use super::*;
 
     /// pact-reference's `match_parameter_header` cases (pact_matching's header tests), and where
@@ -536,6 +532,36 @@ mod header_tests {
 
     fn header_mismatches(expected: &Request, actual: &Request) -> Vec<Mismatch> {
         match_request(expected, actual).into_iter().filter(|m| m.kind == MismatchKind::Header).collect()
+    }
+
+    /// A query parameter's values under a rule compare as a list, as pact-reference's
+    /// `match_query_values` does (`compare_lists_with_matchingrules`), in the mock and `pact stub`.
+    #[test]
+    fn rules_on_a_repeated_query_parameter_compare_the_list() {
+        let query_mismatches = |rule: MatchingRule, expected: &[&str], actual: &[&str]| {
+            let mut e = Request::get("/");
+            e.query = Some(Query::from([("lang".into(), expected.iter().map(|s| s.to_string()).collect())]));
+            e.matching_rules.query.insert("lang".into(), RuleList::one(rule));
+            let mut a = Request::get("/");
+            a.query = Some(Query::from([("lang".into(), actual.iter().map(|s| s.to_string()).collect())]));
+            match_request(&e, &a).into_iter().filter(|m| m.kind == MismatchKind::Query).count()
+        };
+        // `equality` compares the whole list: one value fewer fails.
+        assert_eq!(query_mismatches(MatchingRule::Equality, &["en", "de"], &["en", "de"]), 0);
+        assert_ne!(query_mismatches(MatchingRule::Equality, &["en", "de"], &["en"]), 0);
+        // `arrayContains` without variant rules: each example value must be among the actual ones.
+        let contains = || MatchingRule::ArrayContains(vec![crate::model::ArrayContainsVariant::default()]);
+        assert_eq!(query_mismatches(contains(), &["en", "de"], &["fr", "en"]), 0);
+        assert_ne!(query_mismatches(contains(), &["en", "de"], &["fr", "de"]), 0);
+        // `eachValue`: each actual value by the inner rules.
+        let regex = MatchingRule::Regex(crate::model::PactRegex::new("^[a-z]{2}$").unwrap());
+        let each =
+            || MatchingRule::EachValue(crate::model::EachRule { rules: vec![regex.clone()], value: None });
+        assert_eq!(query_mismatches(each(), &["en"], &["fr", "de", "it"]), 0);
+        assert_ne!(query_mismatches(each(), &["en"], &["fr", "DE"]), 0);
+        // Sizes and `null` judge the list.
+        assert_ne!(query_mismatches(MatchingRule::MaxType(1), &["en"], &["en", "de"]), 0);
+        assert_ne!(query_mismatches(MatchingRule::Null, &["en"], &["en"]), 0);
     }
 
     #[test]
