@@ -348,6 +348,9 @@ fn header_failures(
     failures
 }
 
+/// How one value (a header's or a query parameter's) compares with its example: the failures.
+type ValueFailures<'a> = dyn Fn(&str, &str, Option<&RuleList>) -> Vec<String> + 'a;
+
 /// Several values (of a header or a query parameter) under a rule, as pact-reference's
 /// `compare_lists_with_matchingrules` compares them (`pact_matching/src/matchingrules.rs`), rule
 /// by rule, combined by the list's logic:
@@ -365,7 +368,7 @@ fn list_failures(
     expected: &[String],
     actual: &[String],
     list: &RuleList,
-    value_failures: &dyn Fn(&str, &str, Option<&RuleList>) -> Vec<String>,
+    value_failures: &ValueFailures<'_>,
 ) -> Vec<String> {
     let Some(first) = expected.first() else { return Vec::new() };
     let example = |index: usize| expected.get(index).unwrap_or(first);
