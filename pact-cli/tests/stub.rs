@@ -244,6 +244,41 @@ async fn generators_fill_the_responses() {
 }
 
 #[tokio::test]
+async fn generators_fill_xml_responses() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pact(
+        &dir.path().join("Web-Api.json"),
+        json!([{
+            "description": "a receipt",
+            "providerStates": [{"name": "an order", "params": {"order": "O-7"}}],
+            "request": {"method": "GET", "path": "/receipt"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/xml"},
+                "body": "<receipt number=\"1\"><order>O-1</order><id>x</id></receipt>",
+                "generators": {"body": {
+                    "$.receipt['@number']": {"type": "RandomInt", "min": 100, "max": 200},
+                    "$.receipt.order['#text']": {"type": "ProviderState", "expression": "${order}"},
+                    "$.receipt.id['#text']": {"type": "Uuid"}
+                }}
+            }
+        }]),
+    );
+    let stub = Stub::start(&["-d", &dir.path().display().to_string()]);
+    let answer = http().get(stub.url("/receipt")).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/xml");
+    let body = answer.text().await.unwrap();
+    let document = roxmltree::Document::parse(&body).unwrap();
+    let receipt = document.root_element();
+    let number: i64 = receipt.attribute("number").unwrap().parse().unwrap();
+    assert!((100..=200).contains(&number), "{body}");
+    let text = |name: &str| receipt.children().find(|n| n.has_tag_name(name)).and_then(|n| n.text()).unwrap();
+    assert_eq!(text("order"), "O-7", "filled from the state's params: {body}");
+    assert_eq!(text("id").len(), 36, "{body}");
+}
+
+#[tokio::test]
 async fn watch_reloads_a_changed_pact_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("Web-Api.json");
