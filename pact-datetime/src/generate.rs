@@ -70,25 +70,9 @@ fn write(format: &str, m: &Moment) -> Result<String, String> {
     while i < chars.len() {
         let c = chars[i];
         if c == '\'' {
-            if chars.get(i + 1) == Some(&'\'') {
-                out.push('\'');
-                i += 2;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < chars.len() {
-                if chars[j] == '\'' {
-                    if chars.get(j + 1) == Some(&'\'') {
-                        out.push('\'');
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                out.push(chars[j]);
-                j += 1;
-            }
-            i = j + 1;
+            let (literal, next, _) = crate::quoted_literal(&chars, i);
+            out.push_str(&literal);
+            i = next;
             continue;
         }
         if !c.is_ascii_alphabetic() {

@@ -182,6 +182,30 @@ pub fn check_format(kind: Kind, format: &str) -> Result<(), String> {
     compile(kind, Some(format)).map(|_| ())
 }
 
+/// The text of the quoted literal that starts at `chars[start]` (a `'`) in a Java date/time
+/// pattern, where `''` stands for a quote (alone, or inside a literal); returns it, the index after
+/// it, and whether its closing quote was found.
+pub(crate) fn quoted_literal(chars: &[char], start: usize) -> (String, usize, bool) {
+    if chars.get(start + 1) == Some(&'\'') {
+        return ("'".into(), start + 2, true);
+    }
+    let mut literal = String::new();
+    let mut j = start + 1;
+    while j < chars.len() {
+        if chars[j] == '\'' {
+            if chars.get(j + 1) == Some(&'\'') {
+                literal.push('\'');
+                j += 2;
+                continue;
+            }
+            return (literal, j + 1, true);
+        }
+        literal.push(chars[j]);
+        j += 1;
+    }
+    (literal, j + 1, false)
+}
+
 /// Translates a Java `DateTimeFormatter`/`SimpleDateFormat` pattern into a regular expression.
 fn translate(format: &str) -> Result<String, String> {
     let chars: Vec<char> = format.chars().collect();
@@ -198,31 +222,12 @@ fn translate(format: &str) -> Result<String, String> {
     while i < chars.len() {
         let c = chars[i];
         if c == '\'' {
-            // Quoted literal; '' is a quote.
-            if chars.get(i + 1) == Some(&'\'') {
-                out.push('\'');
-                i += 2;
-                continue;
-            }
-            let mut j = i + 1;
-            let mut literal = String::new();
-            while j < chars.len() {
-                if chars[j] == '\'' {
-                    if chars.get(j + 1) == Some(&'\'') {
-                        literal.push('\'');
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                literal.push(chars[j]);
-                j += 1;
-            }
-            if j >= chars.len() {
+            let (literal, next, closed) = quoted_literal(&chars, i);
+            if !closed {
                 return Err(format!("the date/time format {format:?} has an unterminated quote"));
             }
             out.push_str(&regex::escape(&literal));
-            i = j + 1;
+            i = next;
             continue;
         }
         if !c.is_ascii_alphabetic() {
@@ -326,6 +331,20 @@ fn translate(format: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_literals_read_two_quotes_as_one() {
+        let read = |pattern: &str| {
+            let chars: Vec<char> = pattern.chars().collect();
+            quoted_literal(&chars, 0)
+        };
+        assert_eq!(read("'T'HH"), ("T".into(), 3, true));
+        assert_eq!(read("''HH"), ("'".into(), 2, true));
+        assert_eq!(read("'o''clock' h"), ("o'clock".into(), 10, true));
+        assert_eq!(read("'open"), ("open".into(), 6, false));
+        assert!(check(Kind::Time, Some("h 'o''clock'"), "5 o'clock").is_ok());
+        assert!(check(Kind::Time, Some("h 'o''clock"), "5 o'clock").is_err(), "unterminated");
+    }
 
     #[test]
     fn java_patterns() {
