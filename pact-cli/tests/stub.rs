@@ -411,6 +411,27 @@ impl Drop for OfficialStub {
     }
 }
 
+/// The official `pact stub` started with `args` and the port it listens on (waited for).
+async fn official_stub(args: &[String], port: u16) -> (OfficialStub, String) {
+    let official = OfficialStub(
+        test_support::official_command()
+            .arg("stub")
+            .args(args)
+            .env_remove("PACT_BROKER_BASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let official_url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http().get(format!("{official_url}/")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "the official pact stub did not start on port {port}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (official, official_url)
+}
+
 /// The same command line given to the official `pact stub` and to ours answers the same
 /// requests the same way (status, CORS headers, body).
 #[tokio::test]
@@ -428,22 +449,7 @@ async fn the_official_stub_and_ours_answer_alike() {
             "-o".into(),
         ]
     };
-    let official = OfficialStub(
-        test_support::official_command()
-            .arg("stub")
-            .args(args(port))
-            .env_remove("PACT_BROKER_BASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let official_url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while http().get(format!("{official_url}/")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the official pact stub did not start on port {port}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (official, official_url) = official_stub(&args(port), port).await;
     let ours_args = args(free_port());
     let ours = Stub::start(&ours_args.iter().map(String::as_str).collect::<Vec<_>>());
 
@@ -471,5 +477,63 @@ async fn the_official_stub_and_ours_answer_alike() {
         }
         assert_eq!(answers[0], answers[1], "{method} {path}: the official stub, then ours");
     }
+    drop(official);
+}
+
+/// A rule on a repeated query parameter judges the list the same way in the official stub and in
+/// ours (pact-reference's `match_query_values`): each interaction has its own path and a rule on
+/// `lang=en&lang=de`, and each query string gets the same answer (matched or not) from both.
+#[tokio::test]
+async fn rules_on_repeated_query_parameters_match_alike_in_the_official_stub_and_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let two_letters = json!([{"match": "regex", "regex": "^[a-z]{2}$"}]);
+    let rules = [
+        ("equality", json!({"match": "equality"})),
+        ("contains", json!({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]})),
+        ("each-value", json!({"match": "eachValue", "rules": two_letters, "value": ""})),
+        ("max", json!({"match": "type", "max": 2})),
+        ("regex", json!({"match": "regex", "regex": "^[a-z]{2}$"})),
+    ];
+    let interactions: Vec<Value> = rules
+        .iter()
+        .map(|(name, rule)| {
+            json!({
+                "description": format!("languages by {name}"),
+                "request": {
+                    "method": "GET", "path": format!("/{name}"), "query": {"lang": ["en", "de"]},
+                    "matchingRules": {"query": {"lang": {"matchers": [rule]}}}
+                },
+                "response": {"status": 200, "body": *name}
+            })
+        })
+        .collect();
+    let pact = dir.path().join("Web-Api.json");
+    write_pact(&pact, Value::Array(interactions));
+    let args = |port: u16| vec!["-f".to_string(), pact.display().to_string(), "-p".into(), port.to_string()];
+    let port = free_port();
+    let (official, official_url) = official_stub(&args(port), port).await;
+    let ours = Stub::start(&args(free_port()).iter().map(String::as_str).collect::<Vec<_>>());
+    let queries = [
+        "lang=en&lang=de",
+        "lang=en",
+        "lang=de&lang=en",
+        "lang=fr",
+        "lang=en&lang=de&lang=fr",
+        "lang=EN&lang=de",
+    ];
+    let mut verdicts = Vec::new();
+    for (name, _) in &rules {
+        for query in queries {
+            let mut answers = Vec::new();
+            for base in [official_url.as_str(), ours.url.as_str()] {
+                let answer = http().get(format!("{base}/{name}?{query}")).send().await.unwrap();
+                answers.push(answer.status().as_u16());
+            }
+            assert_eq!(answers[0], answers[1], "/{name}?{query}: the official stub, then ours");
+            verdicts.push(answers[0] == 200);
+        }
+    }
+    // The cases tell the rules apart: some queries match and some do not.
+    assert!(verdicts.contains(&true) && verdicts.contains(&false), "{verdicts:?}");
     drop(official);
 }
