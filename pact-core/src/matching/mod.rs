@@ -24,6 +24,7 @@
 //! ```
 
 mod body;
+mod body_type;
 mod content_type;
 /// Java-style date and time formats, shared with the macros' compile-time checks.
 use pact_datetime as datetime;
@@ -56,14 +57,27 @@ pub fn match_request(expected: &Request, actual: &Request) -> Vec<Mismatch> {
     match_path(expected, &actual.path, &mut out);
     match_query(expected.query.as_ref(), actual.query.as_ref(), &expected.matching_rules, &mut out);
     match_headers(expected.headers.as_ref(), actual.headers.as_ref(), &expected.matching_rules, &mut out);
-    out.extend(body::match_body(
-        &body::Side { body: &expected.body, content_type: expected.content_type() },
-        &body::Side { body: &actual.body, content_type: actual.content_type() },
+    out.extend(http_body(
+        body::Side { body: &expected.body, content_type: expected.content_type() },
+        body::Side { body: &actual.body, content_type: actual.content_type() },
         &expected.matching_rules,
         false,
-        "$.body",
     ));
     out
+}
+
+/// An HTTP body: first whether the actual body's declared content type can be the expected one
+/// ([`body_type`]), then the bodies.
+fn http_body(
+    expected: body::Side<'_>,
+    actual: body::Side<'_>,
+    rules: &MatchingRules,
+    allow_unexpected_keys: bool,
+) -> Vec<Mismatch> {
+    if let Some(mismatch) = body_type::mismatch(&expected, &actual, rules, "$.body") {
+        return vec![mismatch];
+    }
+    body::match_body(&expected, &actual, rules, allow_unexpected_keys, "$.body")
 }
 
 /// Compares only what routes a request (method and path), used to find the closest expected
@@ -110,12 +124,11 @@ pub fn match_response(expected: &Response, actual: &Response) -> Vec<Mismatch> {
         ));
     }
     match_headers(expected.headers.as_ref(), actual.headers.as_ref(), &expected.matching_rules, &mut out);
-    out.extend(body::match_body(
-        &body::Side { body: &expected.body, content_type: expected.content_type() },
-        &body::Side { body: &actual.body, content_type: actual.content_type() },
+    out.extend(http_body(
+        body::Side { body: &expected.body, content_type: expected.content_type() },
+        body::Side { body: &actual.body, content_type: actual.content_type() },
         &expected.matching_rules,
         true,
-        "$.body",
     ));
     out
 }

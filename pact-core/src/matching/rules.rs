@@ -282,14 +282,10 @@ pub(crate) fn count(n: usize) -> String {
     }
 }
 
-/// Equality of JSON values where `1` and `1.0` are the same number.
+/// Equality of JSON values as pact-reference compares them (serde_json's): an integer and a
+/// decimal are different numbers, so `1` is not equal to `1.0`, as the official verifier judges.
 pub(crate) fn values_equal(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::Number(e), Value::Number(a)) => {
-            e == a || ((e.is_f64() || a.is_f64()) && e.as_f64() == a.as_f64())
-        }
-        _ => expected == actual,
-    }
+    expected == actual
 }
 
 /// The text a regex or include rule looks at.
@@ -410,5 +406,9 @@ mod tests {
     fn one_and_one_point_zero() {
         assert!(values_equal(&json!(1), &json!(1)));
         assert!(!values_equal(&json!(1), &json!(2)));
+        // pact-reference (serde_json) tells an integer from a decimal.
+        assert!(!values_equal(&json!(1), &json!(1.0)));
+        assert!(!values_equal(&json!(1.0), &json!(1)));
+        assert!(values_equal(&json!(1.5), &json!(1.50)));
     }
 }
