@@ -103,6 +103,12 @@ async fn body_kinds_content_types_and_numbers_get_the_same_verdict_from_both_ver
             "<a>1</a>",
         ),
         ("textstring-noheader-vs-html", json!({"status":200,"body":"hello"}), Some("text/html"), "hello"),
+        (
+            "charset-case",
+            json!({"status":200,"headers":{"Content-Type":"application/json; charset=UTF-8"},"body":{"a":1}}),
+            Some("application/json; charset=utf-8"),
+            "{\"a\":1}",
+        ),
         ("xml-noheader", json!({"status":200,"body":"<a>1</a>"}), Some("application/xml"), "<a>1</a>"),
         (
             "xml-ws",

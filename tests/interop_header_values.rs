@@ -25,6 +25,11 @@ fn header_pact(dir: &Path, case: &str, name: &str, value: &str, rule: Option<Val
     if let Some(rule) = rule {
         response["matchingRules"] = json!({"header": {name: {"matchers": [rule]}}});
     }
+    write_pact(dir, case, response, "3.0.0")
+}
+
+/// Writes a pact of one interaction, `GET /resource` answered by `response`, in `spec` format.
+fn write_pact(dir: &Path, case: &str, response: Value, spec: &str) -> PathBuf {
     let pact = json!({
         "consumer": {"name": format!("HeaderClient-{case}")},
         "provider": {"name": "HeaderService"},
@@ -33,7 +38,7 @@ fn header_pact(dir: &Path, case: &str, name: &str, value: &str, rule: Option<Val
             "request": {"method": "GET", "path": "/resource"},
             "response": response
         }],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        "metadata": {"pactSpecification": {"version": spec}}
     });
     let path = dir.join(format!("{case}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(&pact).unwrap()).unwrap();
@@ -160,19 +165,7 @@ fn indexed_rule_pact(dir: &Path, case: &str, spec: &str) -> PathBuf {
     } else {
         json!({"header": {"X-Val[0]": {"matchers": [rule]}}})
     };
-    let pact = json!({
-        "consumer": {"name": format!("HeaderClient-{case}")},
-        "provider": {"name": "HeaderService"},
-        "interactions": [{
-            "description": "a resource",
-            "request": {"method": "GET", "path": "/resource"},
-            "response": response
-        }],
-        "metadata": {"pactSpecification": {"version": spec}}
-    });
-    let path = dir.join(format!("{case}.json"));
-    std::fs::write(&path, serde_json::to_string_pretty(&pact).unwrap()).unwrap();
-    path
+    write_pact(dir, case, response, spec)
 }
 
 /// pact-reference reads a V2 rule at `$.headers.X-Val[0]` as a rule on the header's first value,

@@ -33,11 +33,7 @@ use crate::model::{Generator, PathExpr, PathToken};
 /// Whether pact-reference generates into a body of `content_type` as XML: `application/xml`,
 /// `text/xml` and `application/*+xml` or `text/*+xml`.
 pub(super) fn is_xml(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let Some((main, sub)) = essence.split_once('/') else {
-        return false;
-    };
-    (main == "application" || main == "text") && (sub == "xml" || sub.ends_with("+xml"))
+    crate::model::MediaType::parse(content_type).is_some_and(|t| t.is_xml())
 }
 
 /// Whether a body without a content type looks like XML, as pact-reference's detection has it:

@@ -399,10 +399,9 @@ fn list_failures(
         .iter()
         .map(|rule| match rule {
             MatchingRule::ArrayContains(variants) => {
-                let defaults: Vec<(usize, Option<&RuleList>)>;
+                // No variants: each example value, compared without a rule.
                 let variants: Vec<(usize, Option<&RuleList>)> = if variants.is_empty() {
-                    defaults = (0..expected.len()).map(|index| (index, None)).collect();
-                    defaults
+                    (0..expected.len()).map(|index| (index, None)).collect()
                 } else {
                     variants
                         .iter()

@@ -15,6 +15,7 @@ pub(crate) mod http;
 mod interaction;
 pub(crate) mod json;
 mod lint;
+mod media_type;
 mod pact;
 pub(crate) mod path;
 mod regex;
@@ -32,6 +33,7 @@ pub use interaction::{
     ProviderState, SyncMessageInteraction, TEST_NAME_COMMENT,
 };
 pub use lint::ReadWarning;
+pub(crate) use media_type::MediaType;
 #[cfg(feature = "verifier")]
 pub(crate) use pact::human_size;
 pub use pact::{Pact, ReadOptions, SpecVersion};
