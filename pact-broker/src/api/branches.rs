@@ -12,7 +12,7 @@ use super::pacticipants::{find as find_pacticipant, PacticipantPath};
 use super::{urls, versions as version_api, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
-use crate::storage::{self, versions, Branch, BranchVersion, Conn};
+use crate::storage::{versions, Branch, BranchVersion, Conn};
 
 /// `/pacticipants/{pacticipant}/branches/{branch}`.
 #[derive(Debug, Deserialize)]
@@ -100,10 +100,15 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParams(path): PathParams<BranchPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let b = find_branch(&mut tx, &path.pacticipant, &path.branch).await?;
-    versions::delete_branch(&mut tx, b.id).await?;
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let b = find_branch(conn, &path.pacticipant, &path.branch).await?;
+                Ok::<_, ApiError>(versions::delete_branch(conn, b.id).await?)
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,11 +171,17 @@ pub async fn put_version(
     JsonBody(_body): JsonBody,
 ) -> ApiResult<Hal> {
     check_names(&[("pacticipant", &path.pacticipant), ("branch", &path.branch), ("version", &path.version)])?;
-    let mut tx = state.storage.write().await?;
-    let (_, v, _) = versions::find_or_create_by_names(&mut tx, &path.pacticipant, &path.version).await?;
-    let (bv, created) = versions::add_to_branch(&mut tx, &v, &path.branch).await?;
-    storage::commit(tx).await?;
     let href = urls::branch_version(&base, &path.pacticipant, &path.branch, &path.version);
+    let (bv, created) = state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let (_, v, _) =
+                    versions::find_or_create_by_names(conn, &path.pacticipant, &path.version).await?;
+                versions::add_to_branch(conn, &v, &path.branch).await
+            })
+        })
+        .await?;
     Ok(Hal::created_or_ok(created, branch_version_json(&base, &bv), href))
 }
 
@@ -179,15 +190,21 @@ pub async fn delete_version(
     State(state): State<AppState>,
     PathParams(path): PathParams<BranchVersionPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let b = find_branch(&mut tx, &path.pacticipant, &path.branch).await?;
-    let v = version_api::find(&mut tx, &path.pacticipant, &path.version).await?;
-    if !versions::remove_from_branch(&mut tx, b.id, v.id).await? {
-        return Err(ApiError::NotFound(format!(
-            "Version {} of '{}' is not on branch '{}'",
-            v.number, path.pacticipant, path.branch
-        )));
-    }
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let b = find_branch(conn, &path.pacticipant, &path.branch).await?;
+                let v = version_api::find(conn, &path.pacticipant, &path.version).await?;
+                if !versions::remove_from_branch(conn, b.id, v.id).await? {
+                    return Err(ApiError::NotFound(format!(
+                        "Version {} of '{}' is not on branch '{}'",
+                        v.number, path.pacticipant, path.branch
+                    )));
+                }
+                Ok(())
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

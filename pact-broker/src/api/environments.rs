@@ -12,7 +12,7 @@ use crate::domain::names;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
 use crate::storage::environments::{self, EnvironmentFields, Kind};
-use crate::storage::{self, versions, Conn, Deployment, Environment};
+use crate::storage::{versions, Conn, Deployment, Environment};
 
 /// `/environments/{uuid}`.
 #[derive(Debug, Deserialize)]
@@ -145,22 +145,25 @@ pub async fn create(
 ) -> ApiResult<Hal> {
     let (uuid, fields) = fields_from(&body)?;
     let uuid = uuid.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let mut tx = state.storage.write().await?;
-    if environments::find_by_name(&mut tx, &fields.name).await?.is_some() {
+    let env = state.storage.transaction(move |conn| Box::pin(insert(conn, uuid, fields))).await?;
+    Ok(Hal::created(render(&base, &env), urls::environment(&base, &env.uuid)))
+}
+
+/// Stores a new environment, refusing a name or uuid already taken.
+async fn insert(conn: &mut Conn, uuid: String, fields: EnvironmentFields) -> ApiResult<Environment> {
+    if environments::find_by_name(conn, &fields.name).await?.is_some() {
         return Err(ApiError::field(
             "name",
             format!("Another environment with name '{}' already exists.", fields.name),
         ));
     }
-    if environments::find_by_uuid(&mut tx, &uuid).await?.is_some() {
+    if environments::find_by_uuid(conn, &uuid).await?.is_some() {
         return Err(ApiError::field(
             "uuid",
             format!("Another environment with uuid '{uuid}' already exists."),
         ));
     }
-    let env = environments::create(&mut tx, &uuid, &fields).await?;
-    storage::commit(tx).await?;
-    Ok(Hal::created(render(&base, &env), urls::environment(&base, &env.uuid)))
+    Ok(environments::create(conn, &uuid, &fields).await?)
 }
 
 async fn find(conn: &mut Conn, uuid: &str) -> ApiResult<Environment> {
@@ -188,9 +191,14 @@ pub async fn replace(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Hal> {
     let (_, fields) = fields_from(&body)?;
-    let mut tx = state.storage.write().await?;
-    let env = find(&mut tx, &path.uuid).await?;
-    if let Some(other) = environments::find_by_name(&mut tx, &fields.name).await? {
+    let env = state.storage.transaction(move |conn| Box::pin(update(conn, path.uuid, fields))).await?;
+    Ok(Hal::ok(render(&base, &env)))
+}
+
+/// Replaces the fields of an existing environment, refusing a name another one has.
+async fn update(conn: &mut Conn, uuid: String, fields: EnvironmentFields) -> ApiResult<Environment> {
+    let env = find(conn, &uuid).await?;
+    if let Some(other) = environments::find_by_name(conn, &fields.name).await? {
         if other.id != env.id {
             return Err(ApiError::field(
                 "name",
@@ -198,10 +206,8 @@ pub async fn replace(
             ));
         }
     }
-    environments::update(&mut tx, env.id, &fields).await?;
-    let env = find(&mut tx, &path.uuid).await?;
-    storage::commit(tx).await?;
-    Ok(Hal::ok(render(&base, &env)))
+    environments::update(conn, env.id, &fields).await?;
+    find(conn, &uuid).await
 }
 
 /// `DELETE /environments/{uuid}`: 204.
@@ -209,10 +215,15 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParams(path): PathParams<EnvironmentPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let env = find(&mut tx, &path.uuid).await?;
-    environments::delete(&mut tx, env.id).await?;
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let env = find(conn, &path.uuid).await?;
+                Ok::<_, ApiError>(environments::delete(conn, env.id).await?)
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -257,26 +268,39 @@ async fn record(state: AppState, base: BaseUrl, path: RecordPath, body: Value, k
         Some(Value::String(_)) => None,
         Some(_) => return Err(ApiError::field("applicationInstance", "must be a string")),
     };
-    let mut tx = state.storage.write().await?;
-    let env = find(&mut tx, &path.environment).await?;
-    let p = super::pacticipants::find(&mut tx, &path.pacticipant).await?;
-    let v = versions::find(&mut tx, p.id, &path.version).await?.ok_or_else(|| {
-        ApiError::NotFound(format!("No version {} of pacticipant '{}' found", path.version, p.name))
-    })?;
     let uuid = uuid::Uuid::new_v4().to_string();
-    let (record, created) = match kind {
-        Kind::Deployed => (
-            environments::record_deployment(&mut tx, &uuid, v.id, p.id, env.id, instance.as_deref()).await?,
-            true,
-        ),
-        Kind::Released => environments::record_release(&mut tx, &uuid, v.id, p.id, env.id).await?,
-    };
-    storage::commit(tx).await?;
+    let (record, created) = state
+        .storage
+        .transaction(move |conn| Box::pin(insert_record(conn, path, uuid, instance, kind)))
+        .await?;
     let location = match kind {
         Kind::Deployed => urls::deployed_version(&base, &record.uuid),
         Kind::Released => urls::released_version(&base, &record.uuid),
     };
     Ok(Hal::created_or_ok(created, render_record(&base, kind, &record), location))
+}
+
+/// Records a deployment (always new) or a release (new, or the existing one) of the path's
+/// version to its environment; `true` when a record was created.
+async fn insert_record(
+    conn: &mut Conn,
+    path: RecordPath,
+    uuid: String,
+    instance: Option<String>,
+    kind: Kind,
+) -> ApiResult<(Deployment, bool)> {
+    let env = find(conn, &path.environment).await?;
+    let p = super::pacticipants::find(conn, &path.pacticipant).await?;
+    let v = versions::find(conn, p.id, &path.version).await?.ok_or_else(|| {
+        ApiError::NotFound(format!("No version {} of pacticipant '{}' found", path.version, p.name))
+    })?;
+    Ok(match kind {
+        Kind::Deployed => (
+            environments::record_deployment(conn, &uuid, v.id, p.id, env.id, instance.as_deref()).await?,
+            true,
+        ),
+        Kind::Released => environments::record_release(conn, &uuid, v.id, p.id, env.id).await?,
+    })
 }
 
 /// `POST /pacticipants/{p}/versions/{v}/deployed-versions/environment/{uuid}`: 201.
@@ -416,17 +440,28 @@ async fn patch_record(state: AppState, base: BaseUrl, uuid: &str, body: Value, k
         Kind::Deployed => "currentlyDeployed",
         Kind::Released => "currentlySupported",
     };
-    let mut tx = state.storage.write().await?;
-    let d = find_record(&mut tx, kind, uuid).await?;
-    match body.get(key) {
-        None | Some(Value::Null) => {}
-        Some(Value::Bool(false)) => environments::end(&mut tx, kind, d.id).await?,
-        Some(Value::Bool(true)) if d.current() => {}
-        Some(Value::Bool(true)) => return Err(ApiError::field(key, "cannot be set back to true")),
-        Some(_) => return Err(ApiError::field(key, "must be a boolean")),
-    }
-    let d = find_record(&mut tx, kind, uuid).await?;
-    storage::commit(tx).await?;
+    // Read here, reported only once the record is found (a missing record is a 404 first).
+    let current = match body.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(ApiError::field(key, "must be a boolean")),
+    };
+    let uuid = uuid.to_string();
+    let d = state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let d = find_record(conn, kind, &uuid).await?;
+                match current? {
+                    None => {}
+                    Some(false) => environments::end(conn, kind, d.id).await?,
+                    Some(true) if d.current() => {}
+                    Some(true) => return Err(ApiError::field(key, "cannot be set back to true")),
+                }
+                find_record(conn, kind, &uuid).await
+            })
+        })
+        .await?;
     Ok(Hal::ok(render_record(&base, kind, &d)))
 }
 

@@ -11,7 +11,7 @@ use super::{urls, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
 use crate::storage::pacticipants::{self, PacticipantFields};
-use crate::storage::{environments, versions, Conn, Pacticipant, StorageResult, Version};
+use crate::storage::{environments, versions, Conn, Deployment, Pacticipant, StorageResult, Version};
 
 /// The path of a pacticipant resource.
 #[derive(Debug, Deserialize)]
@@ -22,7 +22,31 @@ pub struct PacticipantPath {
 
 /// The pacticipant resource.
 pub async fn render(conn: &mut Conn, base: &BaseUrl, p: &Pacticipant) -> StorageResult<Value> {
-    let latest = versions::latest(conn, p.id, None, None).await?;
+    Ok(render_view(base, &load_view(conn, p.clone()).await?))
+}
+
+/// What the pacticipant resource shows, read from the database.
+#[derive(Debug)]
+struct PacticipantView {
+    pacticipant: Pacticipant,
+    latest: Option<Version>,
+    /// Where the latest version is currently deployed.
+    deployed: Vec<Deployment>,
+}
+
+async fn load_view(conn: &mut Conn, pacticipant: Pacticipant) -> StorageResult<PacticipantView> {
+    let latest = versions::latest(conn, pacticipant.id, None, None).await?;
+    let deployed = match &latest {
+        Some(version) => {
+            environments::records_of_version(conn, environments::Kind::Deployed, version.id, true).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(PacticipantView { pacticipant, latest, deployed })
+}
+
+fn render_view(base: &BaseUrl, view: &PacticipantView) -> Value {
+    let PacticipantView { pacticipant: p, latest, deployed } = view;
     let self_href = urls::pacticipant(base, &p.name);
     let pacticipant_segments = ["pacticipants", p.name.as_str()];
     let mut body = Map::new();
@@ -43,7 +67,7 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, p: &Pacticipant) -> Storage
         body.insert("updatedAt".into(), json!(p.updated_at));
     }
     let mut embedded = Map::new();
-    if let Some(v) = &latest {
+    if let Some(v) = latest {
         embedded.insert(
             "latestVersion".into(),
             json!({"number": v.number, "_links": {"self": Link::new(urls::version(base, &p.name, &v.number)).title("Version").name(v.number.clone())}}),
@@ -51,7 +75,7 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, p: &Pacticipant) -> Storage
     }
     embedded.insert("labels".into(), json!([]));
     body.insert("_embedded".into(), Value::Object(embedded));
-    let deployed = deployed_environment_links(conn, base, latest.as_ref()).await?;
+    let deployed = deployed_environment_links(base, deployed);
     body.insert(
         "_links".into(),
         json!({
@@ -69,18 +93,11 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, p: &Pacticipant) -> Storage
             "curies": base.curies("pacticipant"),
         }),
     );
-    Ok(Value::Object(body))
+    Value::Object(body)
 }
 
-async fn deployed_environment_links(
-    conn: &mut Conn,
-    base: &BaseUrl,
-    latest: Option<&Version>,
-) -> StorageResult<Value> {
-    let Some(version) = latest else { return Ok(json!([])) };
-    let deployed =
-        environments::records_of_version(conn, environments::Kind::Deployed, version.id, true).await?;
-    Ok(Value::Array(
+fn deployed_environment_links(base: &BaseUrl, deployed: &[Deployment]) -> Value {
+    Value::Array(
         deployed
             .iter()
             .map(|d| {
@@ -90,7 +107,7 @@ async fn deployed_environment_links(
                     .into()
             })
             .collect(),
-    ))
+    )
 }
 
 /// The official broker's default display name: `foo-bar_baz` → `Foo Bar Baz`.
@@ -200,11 +217,24 @@ pub async fn create(
     let (name, fields) = fields_from(&body)?;
     let Some(name) = name else { return Err(ApiError::field("name", "is missing")) };
     check_names(&[("name", &name)])?;
-    let mut tx = state.storage.write().await?;
-    let (p, created) = pacticipants::upsert(&mut tx, &name, &fields, false).await?;
-    let rendered = render(&mut tx, &base, &p).await?;
-    crate::storage::commit(tx).await?;
-    Ok(Hal::created_or_ok(created, rendered, urls::pacticipant(&base, &p.name)))
+    let (view, created) =
+        state.storage.transaction(move |conn| Box::pin(upsert(conn, name, fields, false))).await?;
+    Ok(Hal::created_or_ok(
+        created,
+        render_view(&base, &view),
+        urls::pacticipant(&base, &view.pacticipant.name),
+    ))
+}
+
+/// Creates or updates a pacticipant and reads what its resource shows; `true` when created.
+async fn upsert(
+    conn: &mut Conn,
+    name: String,
+    fields: PacticipantFields,
+    replace: bool,
+) -> StorageResult<(PacticipantView, bool)> {
+    let (p, created) = pacticipants::upsert(conn, &name, &fields, replace).await?;
+    Ok((load_view(conn, p).await?, created))
 }
 
 /// `GET /pacticipants/{pacticipant}`.
@@ -233,11 +263,13 @@ async fn write(state: AppState, base: BaseUrl, name: String, body: Value, replac
             return Err(ApiError::field("name", format!("does not match the name in the path ({name:?})")));
         }
     }
-    let mut tx = state.storage.write().await?;
-    let (p, created) = pacticipants::upsert(&mut tx, &name, &fields, replace).await?;
-    let rendered = render(&mut tx, &base, &p).await?;
-    crate::storage::commit(tx).await?;
-    Ok(Hal::created_or_ok(created, rendered, urls::pacticipant(&base, &p.name)))
+    let (view, created) =
+        state.storage.transaction(move |conn| Box::pin(upsert(conn, name, fields, replace))).await?;
+    Ok(Hal::created_or_ok(
+        created,
+        render_view(&base, &view),
+        urls::pacticipant(&base, &view.pacticipant.name),
+    ))
 }
 
 /// `PUT /pacticipants/{pacticipant}`: creates or replaces.
@@ -265,9 +297,14 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParams(path): PathParams<PacticipantPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let p = find(&mut tx, &path.pacticipant).await?;
-    pacticipants::delete(&mut tx, p.id).await?;
-    crate::storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let p = find(conn, &path.pacticipant).await?;
+                Ok::<_, ApiError>(pacticipants::delete(conn, p.id).await?)
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -290,10 +290,15 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParams(path): PathParams<PactPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let publication = find_publication(&mut tx, &path).await?;
-    pacts::delete_publication(&mut tx, publication.id).await?;
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let publication = find_publication(conn, &path).await?;
+                Ok::<_, ApiError>(pacts::delete_publication(conn, publication.id).await?)
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

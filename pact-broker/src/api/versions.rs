@@ -14,7 +14,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::hal::{BaseUrl, Hal, Link};
 use crate::storage::environments::{self, Kind};
 use crate::storage::pacts::{self, ConsumerVersions, PublicationQuery};
-use crate::storage::{self, versions, Conn, StorageResult, Tag, Version};
+use crate::storage::{
+    versions, BranchVersion, Conn, Deployment, Environment, PactPublication, StorageResult, Tag, Version,
+};
 
 /// `/pacticipants/{pacticipant}/versions/{version}`.
 #[derive(Debug, Deserialize)]
@@ -61,8 +63,15 @@ pub async fn branch_versions_json(
     base: &BaseUrl,
     version: &Version,
 ) -> StorageResult<Vec<Value>> {
-    Ok(versions::branch_versions_of(conn, version.id)
-        .await?
+    Ok(branch_versions_values(base, version, &versions::branch_versions_of(conn, version.id).await?))
+}
+
+fn branch_versions_values(
+    base: &BaseUrl,
+    version: &Version,
+    branch_versions: &[BranchVersion],
+) -> Vec<Value> {
+    branch_versions
         .iter()
         .map(|bv| {
             json!({
@@ -72,19 +81,55 @@ pub async fn branch_versions_json(
                     .title("Branch version").name(bv.branch.name.clone())}
             })
         })
-        .collect())
+        .collect()
 }
 
 /// The version resource.
 pub async fn render(conn: &mut Conn, base: &BaseUrl, v: &Version) -> StorageResult<Value> {
-    let p = &v.pacticipant_name;
-    let branches = branch_versions_json(conn, base, v).await?;
-    let tags: Vec<Value> = versions::tags_of(conn, v.id).await?.iter().map(|t| tag_json(base, t)).collect();
+    Ok(render_view(base, &load_view(conn, v.clone()).await?))
+}
+
+/// What the version resource shows, read from the database.
+#[derive(Debug)]
+struct VersionView {
+    version: Version,
+    branch_versions: Vec<BranchVersion>,
+    tags: Vec<Tag>,
+    publications: Vec<PactPublication>,
+    deployed: Vec<Deployment>,
+    released: Vec<Deployment>,
+    environments: Vec<Environment>,
+}
+
+async fn load_view(conn: &mut Conn, version: Version) -> StorageResult<VersionView> {
+    let branch_versions = versions::branch_versions_of(conn, version.id).await?;
+    let tags = versions::tags_of(conn, version.id).await?;
     let publications = pacts::publications(
         conn,
-        &PublicationQuery::all().consumer(Some(v.pacticipant_id)).versions(ConsumerVersions::Ids(vec![v.id])),
+        &PublicationQuery::all()
+            .consumer(Some(version.pacticipant_id))
+            .versions(ConsumerVersions::Ids(vec![version.id])),
     )
     .await?;
+    let deployed = environments::records_of_version(conn, Kind::Deployed, version.id, false).await?;
+    let released = environments::records_of_version(conn, Kind::Released, version.id, false).await?;
+    let environments = environments::list(conn).await?;
+    Ok(VersionView { version, branch_versions, tags, publications, deployed, released, environments })
+}
+
+fn render_view(base: &BaseUrl, view: &VersionView) -> Value {
+    let VersionView {
+        version: v,
+        branch_versions,
+        tags,
+        publications,
+        deployed,
+        released,
+        environments: envs,
+    } = view;
+    let p = &v.pacticipant_name;
+    let branches = branch_versions_values(base, v, branch_versions);
+    let tags: Vec<Value> = tags.iter().map(|t| tag_json(base, t)).collect();
     let pact_links: Vec<Value> = publications
         .iter()
         .map(|pp| {
@@ -97,8 +142,7 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, v: &Version) -> StorageResu
                 .into()
         })
         .collect();
-    let deployed: Vec<Value> = environments::records_of_version(conn, Kind::Deployed, v.id, false)
-        .await?
+    let deployed: Vec<Value> = deployed
         .iter()
         .map(|d| {
             Link::new(urls::deployed_version(base, &d.uuid))
@@ -112,8 +156,7 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, v: &Version) -> StorageResu
                 .into()
         })
         .collect();
-    let released: Vec<Value> = environments::records_of_version(conn, Kind::Released, v.id, false)
-        .await?
+    let released: Vec<Value> = released
         .iter()
         .map(|d| {
             Link::new(urls::released_version(base, &d.uuid))
@@ -126,7 +169,6 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, v: &Version) -> StorageResu
                 .into()
         })
         .collect();
-    let envs = environments::list(conn).await?;
     let record = |kind: &str, title: &str| -> Vec<Value> {
         envs.iter()
             .map(|e| {
@@ -170,7 +212,7 @@ pub async fn render(conn: &mut Conn, base: &BaseUrl, v: &Version) -> StorageResu
             "curies": base.curies("version"),
         }),
     );
-    Ok(Value::Object(body))
+    Value::Object(body)
 }
 
 /// The version, or a 404 naming it.
@@ -320,22 +362,40 @@ async fn write(
     if let Some(b) = &branch {
         check_names(&[("branch", b)])?;
     }
-    let mut tx = state.storage.write().await?;
-    let (_, v, created) =
-        versions::find_or_create_by_names(&mut tx, &path.pacticipant, &path.version).await?;
-    if replace || build_url.is_some() {
-        versions::set_build_url(&mut tx, v.id, build_url.as_deref()).await?;
+    let href = urls::version(&base, &path.pacticipant, &path.version);
+    let change = VersionChange { build_url, replace, tag_names, branch };
+    let (view, created) = state.storage.transaction(move |conn| Box::pin(store(conn, path, change))).await?;
+    Ok(Hal::created_or_ok(created, render_view(&base, &view), href))
+}
+
+/// What a `PUT` or `PATCH` of a version changes.
+struct VersionChange {
+    build_url: Option<String>,
+    /// `PUT`: the build URL is set even when absent (cleared).
+    replace: bool,
+    tag_names: Vec<String>,
+    branch: Option<String>,
+}
+
+/// Creates the version if needed, applies the change and reads what its resource shows;
+/// `true` when the version was created.
+async fn store(
+    conn: &mut Conn,
+    path: VersionPath,
+    change: VersionChange,
+) -> StorageResult<(VersionView, bool)> {
+    let (_, v, created) = versions::find_or_create_by_names(conn, &path.pacticipant, &path.version).await?;
+    if change.replace || change.build_url.is_some() {
+        versions::set_build_url(conn, v.id, change.build_url.as_deref()).await?;
     }
-    for t in &tag_names {
-        versions::add_tag(&mut tx, v.id, t).await?;
+    for t in &change.tag_names {
+        versions::add_tag(conn, v.id, t).await?;
     }
-    if let Some(b) = &branch {
-        versions::add_to_branch(&mut tx, &v, b).await?;
+    if let Some(b) = &change.branch {
+        versions::add_to_branch(conn, &v, b).await?;
     }
-    let v = versions::find_by_id(&mut tx, v.id).await?.unwrap_or(v);
-    let rendered = render(&mut tx, &base, &v).await?;
-    storage::commit(tx).await?;
-    Ok(Hal::created_or_ok(created, rendered, urls::version(&base, &path.pacticipant, &path.version)))
+    let v = versions::find_by_id(conn, v.id).await?.unwrap_or(v);
+    Ok((load_view(conn, v).await?, created))
 }
 
 /// `PUT /pacticipants/{p}/versions/{v}`: creates (201) or replaces (200).
@@ -363,10 +423,15 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParams(path): PathParams<VersionPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let v = find(&mut tx, &path.pacticipant, &path.version).await?;
-    versions::delete(&mut tx, v.id).await?;
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let v = find(conn, &path.pacticipant, &path.version).await?;
+                Ok::<_, ApiError>(versions::delete(conn, v.id).await?)
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -405,11 +470,17 @@ pub async fn put_tag(
     JsonBody(_body): JsonBody,
 ) -> ApiResult<Hal> {
     check_names(&[("pacticipant", &path.pacticipant), ("version", &path.version), ("tag", &path.tag)])?;
-    let mut tx = state.storage.write().await?;
-    let (_, v, _) = versions::find_or_create_by_names(&mut tx, &path.pacticipant, &path.version).await?;
-    let (tag, created) = versions::add_tag(&mut tx, v.id, &path.tag).await?;
-    storage::commit(tx).await?;
     let href = urls::tag(&base, &path.pacticipant, &path.version, &path.tag);
+    let (tag, created) = state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let (_, v, _) =
+                    versions::find_or_create_by_names(conn, &path.pacticipant, &path.version).await?;
+                versions::add_tag(conn, v.id, &path.tag).await
+            })
+        })
+        .await?;
     Ok(Hal::created_or_ok(created, tag_resource(&base, &tag), href))
 }
 
@@ -418,14 +489,20 @@ pub async fn delete_tag(
     State(state): State<AppState>,
     PathParams(path): PathParams<TagPath>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut tx = state.storage.write().await?;
-    let v = find(&mut tx, &path.pacticipant, &path.version).await?;
-    if !versions::delete_tag(&mut tx, v.id, &path.tag).await? {
-        return Err(ApiError::NotFound(format!(
-            "No tag '{}' on version {} of '{}'",
-            path.tag, v.number, path.pacticipant
-        )));
-    }
-    storage::commit(tx).await?;
+    state
+        .storage
+        .transaction(move |conn| {
+            Box::pin(async move {
+                let v = find(conn, &path.pacticipant, &path.version).await?;
+                if !versions::delete_tag(conn, v.id, &path.tag).await? {
+                    return Err(ApiError::NotFound(format!(
+                        "No tag '{}' on version {} of '{}'",
+                        path.tag, v.number, path.pacticipant
+                    )));
+                }
+                Ok(())
+            })
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
