@@ -1,6 +1,7 @@
 //! Environments, and the versions deployed or released to them.
 
-use sqlx::any::AnyRow;
+use super::db;
+use super::db::Row;
 
 use super::records::get;
 use super::{now, Conn, Deployment, Environment, StorageError, StorageResult};
@@ -21,28 +22,28 @@ pub struct EnvironmentFields {
 /// The environment with this uuid.
 pub async fn find_by_uuid(conn: &mut Conn, uuid: &str) -> StorageResult<Option<Environment>> {
     let sql = format!("SELECT {} FROM environments e WHERE e.uuid = $1", Environment::COLUMNS);
-    let row = sqlx::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Environment::from_row).transpose()
 }
 
 /// The environment with this name.
 pub async fn find_by_name(conn: &mut Conn, name: &str) -> StorageResult<Option<Environment>> {
     let sql = format!("SELECT {} FROM environments e WHERE e.name = $1", Environment::COLUMNS);
-    let row = sqlx::query(&sql).bind(name).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(name).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Environment::from_row).transpose()
 }
 
 /// Every environment, by name.
 pub async fn list(conn: &mut Conn) -> StorageResult<Vec<Environment>> {
     let sql = format!("SELECT {} FROM environments e ORDER BY e.name", Environment::COLUMNS);
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).fetch_all(&mut *conn).await?;
     rows.iter().map(Environment::from_row).collect()
 }
 
 /// Creates an environment with this uuid.
 pub async fn create(conn: &mut Conn, uuid: &str, fields: &EnvironmentFields) -> StorageResult<Environment> {
     let at = now();
-    sqlx::query(
+    db::query(
         "INSERT INTO environments (uuid, name, display_name, production, contacts, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
@@ -61,7 +62,7 @@ pub async fn create(conn: &mut Conn, uuid: &str, fields: &EnvironmentFields) -> 
 
 /// Replaces an environment's fields.
 pub async fn update(conn: &mut Conn, id: i64, fields: &EnvironmentFields) -> StorageResult<()> {
-    sqlx::query(
+    db::query(
         "UPDATE environments SET name = $1, display_name = $2, production = $3, contacts = $4, updated_at = $5 WHERE id = $6",
     )
     .bind(&fields.name)
@@ -77,7 +78,7 @@ pub async fn update(conn: &mut Conn, id: i64, fields: &EnvironmentFields) -> Sto
 
 /// Deletes an environment with its deployment records.
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM environments WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    db::query("DELETE FROM environments WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -122,7 +123,7 @@ impl Kind {
     }
 }
 
-fn deployment_from_row(row: &AnyRow) -> StorageResult<Deployment> {
+fn deployment_from_row(row: &Row) -> StorageResult<Deployment> {
     Ok(Deployment {
         id: get(row, "d_id")?,
         uuid: get(row, "d_uuid")?,
@@ -141,7 +142,7 @@ fn deployment_from_row(row: &AnyRow) -> StorageResult<Deployment> {
 /// The record with this uuid.
 pub async fn find_record(conn: &mut Conn, kind: Kind, uuid: &str) -> StorageResult<Option<Deployment>> {
     let sql = format!("{} WHERE d.uuid = $1", kind.select());
-    let row = sqlx::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
     row.as_ref().map(deployment_from_row).transpose()
 }
 
@@ -154,7 +155,7 @@ pub async fn records_of_version(
 ) -> StorageResult<Vec<Deployment>> {
     let current = if current_only { format!(" AND d.{} IS NULL", kind.ended()) } else { String::new() };
     let sql = format!("{} WHERE d.version_id = $1{current} ORDER BY d.id", kind.select());
-    let rows = sqlx::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
     rows.iter().map(deployment_from_row).collect()
 }
 
@@ -170,7 +171,7 @@ pub async fn current_in_environment(
         sql.push_str(" AND p.name = $2");
     }
     sql.push_str(" ORDER BY d.id");
-    let mut query = sqlx::query(&sql).bind(environment_id);
+    let mut query = db::query(&sql).bind(environment_id);
     if let Some(name) = pacticipant {
         query = query.bind(name);
     }
@@ -185,7 +186,7 @@ pub async fn current_version_ids(
     pacticipant_id: i64,
     environment_id: i64,
 ) -> StorageResult<Vec<i64>> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = db::query_scalar(
         "SELECT version_id FROM deployed_versions WHERE pacticipant_id = $1 AND environment_id = $2 AND undeployed_at IS NULL \
          UNION SELECT version_id FROM released_versions WHERE pacticipant_id = $1 AND environment_id = $2 AND support_ended_at IS NULL \
          ORDER BY 1",
@@ -208,7 +209,7 @@ pub async fn record_deployment(
     application_instance: Option<&str>,
 ) -> StorageResult<Deployment> {
     let at = now();
-    sqlx::query(
+    db::query(
         "UPDATE deployed_versions SET undeployed_at = $1, updated_at = $1 WHERE pacticipant_id = $2 \
          AND environment_id = $3 AND COALESCE(application_instance, '') = $4 AND undeployed_at IS NULL",
     )
@@ -218,7 +219,7 @@ pub async fn record_deployment(
     .bind(application_instance.unwrap_or(""))
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    db::query(
         "INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_id, application_instance, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
@@ -245,16 +246,15 @@ pub async fn record_release(
     environment_id: i64,
 ) -> StorageResult<(Deployment, bool)> {
     let at = now();
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT uuid FROM released_versions WHERE version_id = $1 AND environment_id = $2",
-    )
-    .bind(version_id)
-    .bind(environment_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let existing: Option<String> =
+        db::query_scalar("SELECT uuid FROM released_versions WHERE version_id = $1 AND environment_id = $2")
+            .bind(version_id)
+            .bind(environment_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let (uuid, created) = match existing {
         Some(existing) => {
-            sqlx::query(
+            db::query(
                 "UPDATE released_versions SET support_ended_at = NULL, updated_at = $1 WHERE uuid = $2",
             )
             .bind(&at)
@@ -264,7 +264,7 @@ pub async fn record_release(
             (existing, false)
         }
         None => {
-            sqlx::query(
+            db::query(
                 "INSERT INTO released_versions (uuid, version_id, pacticipant_id, environment_id, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $5)",
             )
@@ -292,7 +292,7 @@ pub async fn end(conn: &mut Conn, kind: Kind, id: i64) -> StorageResult<()> {
         kind.ended(),
         kind.ended()
     );
-    sqlx::query(&sql).bind(now()).bind(id).execute(&mut *conn).await?;
+    db::query(&sql).bind(now()).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -305,6 +305,6 @@ pub async fn current_of_pacticipant(
 ) -> StorageResult<Vec<Deployment>> {
     let sql =
         format!("{} WHERE d.pacticipant_id = $1 AND d.{} IS NULL ORDER BY d.id", kind.select(), kind.ended());
-    let rows = sqlx::query(&sql).bind(pacticipant_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(pacticipant_id).fetch_all(&mut *conn).await?;
     rows.iter().map(deployment_from_row).collect()
 }

@@ -6,6 +6,7 @@
 //! response cache ([`crate::api::response_cache`]) relies on this to keep nothing stale: the
 //! counter lives in the database, so it holds for several replicas on one PostgreSQL database.
 
+use super::db;
 use super::{Conn, StorageResult};
 
 /// The current generation.
@@ -14,7 +15,7 @@ use super::{Conn, StorageResult};
 ///
 /// The database failed.
 pub async fn current(conn: &mut Conn) -> StorageResult<i64> {
-    Ok(sqlx::query_scalar("SELECT value FROM broker_generation WHERE id = 1").fetch_one(&mut *conn).await?)
+    db::query_scalar("SELECT value FROM broker_generation WHERE id = 1").fetch_one(&mut *conn).await
 }
 
 /// Bumps the generation inside the caller's write transaction. Run it last before the
@@ -24,6 +25,6 @@ pub async fn current(conn: &mut Conn) -> StorageResult<i64> {
 ///
 /// The database failed.
 pub(crate) async fn bump(conn: &mut Conn) -> StorageResult<()> {
-    sqlx::query("UPDATE broker_generation SET value = value + 1 WHERE id = 1").execute(&mut *conn).await?;
+    db::query("UPDATE broker_generation SET value = value + 1 WHERE id = 1").execute(&mut *conn).await?;
     Ok(())
 }

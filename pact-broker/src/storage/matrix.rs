@@ -3,6 +3,7 @@
 //! This is the query behind `GET /matrix`, can-i-deploy and the matrix page: a consumer
 //! version × provider version × verification result table.
 
+use super::db;
 use super::records::{get, get_bool};
 use super::{bind_all, Args, Conn, PactPublication, StorageResult, Verification};
 
@@ -102,7 +103,7 @@ pub async fn rows(conn: &mut Conn, query: &RowQuery) -> StorageResult<Vec<Matrix
 /// The providers a consumer has pacts with, and the consumers a provider has pacts with, as
 /// `(consumer_id, provider_id)` pairs involving `pacticipant_id`.
 pub async fn integrations_of(conn: &mut Conn, pacticipant_id: i64) -> StorageResult<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT DISTINCT consumer_id, provider_id FROM pact_publications WHERE consumer_id = $1 OR provider_id = $1",
     )
     .bind(pacticipant_id)

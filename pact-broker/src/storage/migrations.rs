@@ -6,9 +6,9 @@
 //! bookkeeping row that records it; on PostgreSQL an advisory lock makes replicas that start
 //! together run them once.
 
-use sqlx::{Executor, Row};
+use sqlx::{AnyConnection, Connection as _, Executor, Row};
 
-use super::{now, Backend, Storage, StorageError, StorageResult};
+use super::{now, Backend, StorageError, StorageResult};
 
 /// `(version, name, sql)` of every migration, in order.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -29,9 +29,8 @@ fn render(sql: &str, backend: Backend) -> String {
 }
 
 /// Applies the migrations the database does not have yet.
-pub(crate) async fn run(storage: &Storage) -> StorageResult<()> {
-    let backend = storage.backend();
-    let mut tx = storage.write().await?;
+pub(crate) async fn run(conn: &mut AnyConnection, backend: Backend) -> StorageResult<()> {
+    let mut tx = conn.begin().await?;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOCK_KEY).execute(&mut *tx).await?;
     }

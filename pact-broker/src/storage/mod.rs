@@ -1,23 +1,28 @@
-//! Storage through sqlx, on SQLite (a file in WAL mode, the default) or PostgreSQL.
+//! Storage on SQLite (a file in WAL mode, the default) or PostgreSQL.
 //!
 //! Both backends run the same migrations ([`migrations`]) and the same queries, written in the
-//! SQL both understand (`$1` parameters, `ON CONFLICT`, `RETURNING`) and run through sqlx's
-//! `Any` driver with runtime (not macro-checked) queries. Integers are `BIGINT` and booleans
-//! are stored as `0`/`1`, so that values decode the same way from both.
+//! SQL both understand (`$1` parameters, `ON CONFLICT`, `RETURNING`) and run through one
+//! interface, [`db::Db`], with runtime (not macro-checked) queries. Integers are `BIGINT` and
+//! booleans are stored as `0`/`1`, so that values decode the same way from both.
 //!
-//! Every write goes through one transaction ([`Storage::transaction`], or [`Storage::write`]),
-//! committed before the response is sent: an acknowledged write survives a `kill -9` of the
-//! broker. On SQLite writes go through a single connection (SQLite has one writer at a time
-//! anyway, and a single writer never meets `SQLITE_BUSY`), with `synchronous = FULL` by
-//! default (see [`SqliteSync`] for the faster `NORMAL`); [`Storage::transaction`] jobs that
-//! arrive together share one commit ([`writer`], group commit). Reads use a pool of their own,
-//! which WAL lets run beside the writer. On PostgreSQL one pool serves both, each transaction
-//! commits on its own (PostgreSQL groups concurrent commits itself), and the server keeps
-//! nothing in memory that another replica would need.
+//! Every write goes through one transaction ([`Storage::transaction`]), committed before the
+//! response is sent: an acknowledged write survives a `kill -9` of the broker.
 //!
-//! The repositories, one module per table family, take a `&mut AnyConnection`, so that a
-//! caller composes them inside one transaction.
+//! - **SQLite**: writes go through a single connection, owned by the writer thread ([`writer`]):
+//!   SQLite has one writer at a time anyway, and a single writer never meets `SQLITE_BUSY`.
+//!   Jobs that arrive together share one commit (group commit), and with `synchronous = FULL`
+//!   (the default; see [`SqliteSync`] for `NORMAL`) nothing is acknowledged before it is on
+//!   the disk. That connection is rusqlite's, in-process; reads go through a pool of sqlx
+//!   connections, which WAL lets run beside the writer.
+//! - **PostgreSQL**: one sqlx pool serves both, each transaction commits on its own
+//!   (PostgreSQL groups concurrent commits itself), and the server keeps nothing in memory
+//!   that another replica would need.
+//!
+//! The repositories, one module per table family, take a `&mut Conn` (any [`db::Db`]), so that
+//! a caller composes them inside one transaction.
 
+mod checkpoint;
+pub mod db;
 pub mod environments;
 pub mod generation;
 pub mod matrix;
@@ -27,6 +32,7 @@ pub mod pacts;
 pub mod records;
 pub mod verifications;
 pub mod versions;
+mod wal_sync;
 pub mod webhooks;
 pub mod writer;
 
@@ -37,7 +43,7 @@ use std::time::Duration;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor};
 
 pub use records::*;
 
@@ -192,6 +198,9 @@ pub enum StorageError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A query of SQLite's writer failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     /// A stored value is not what the schema promises (a bug, or a database edited by hand).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -203,11 +212,11 @@ pub enum StorageError {
 /// Result alias of the storage layer.
 pub type StorageResult<T> = Result<T, StorageError>;
 
-/// The broker's database: a read pool and a write pool (the same one on PostgreSQL).
+/// The broker's database: a pool (for reads only on SQLite, where the writer thread owns the
+/// write connection).
 #[derive(Debug, Clone)]
 pub struct Storage {
-    read: AnyPool,
-    write: AnyPool,
+    pool: AnyPool,
     backend: Backend,
     writer: Option<std::sync::Arc<writer::Writer>>,
 }
@@ -248,16 +257,13 @@ impl Storage {
                     }
                 };
                 tracing::debug!(synchronous = options.sqlite_sync.pragma(), "SQLite durability");
-                let write = AnyPoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(1)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(move |conn, _| {
-                        Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) })
-                    })
-                    .connect_with(connect_options.clone())
-                    .await
-                    .map_err(connect_error)?;
+                // The schema first, through one connection of its own; then the writer thread
+                // opens the only write connection, and the readers theirs.
+                let mut setup = AnyConnection::connect_with(&connect_options).await.map_err(connect_error)?;
+                setup.execute(pragmas).await.map_err(connect_error)?;
+                migrations::run(&mut setup, Backend::Sqlite).await?;
+                setup.close().await.map_err(connect_error)?;
+                let writer = writer::Writer::spawn(path, options.sqlite_sync)?;
                 let read = AnyPoolOptions::new()
                     .max_connections(max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(30))
@@ -269,8 +275,7 @@ impl Storage {
                         })
                     })
                     .connect_lazy_with(connect_options);
-                let writer = Some(std::sync::Arc::new(writer::Writer::spawn(write.clone())));
-                Storage { read, write, backend: Backend::Sqlite, writer }
+                Storage { pool: read, backend: Backend::Sqlite, writer: Some(std::sync::Arc::new(writer)) }
             }
             DatabaseUrl::Postgres(url) => {
                 let connect_options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
@@ -280,10 +285,12 @@ impl Storage {
                     .connect_with(connect_options)
                     .await
                     .map_err(connect_error)?;
-                Storage { read: pool.clone(), write: pool, backend: Backend::Postgres, writer: None }
+                let mut conn = pool.acquire().await?;
+                migrations::run(&mut conn, Backend::Postgres).await?;
+                drop(conn);
+                Storage { pool, backend: Backend::Postgres, writer: None }
             }
         };
-        migrations::run(&storage).await?;
         Ok(storage)
     }
 
@@ -298,40 +305,32 @@ impl Storage {
     ///
     /// No connection could be had within the pool's timeout.
     pub async fn read(&self) -> StorageResult<PoolConnection<Any>> {
-        Ok(self.read.acquire().await?)
-    }
-
-    /// A transaction for writes; nothing is stored until it is committed.
-    ///
-    /// # Errors
-    ///
-    /// No connection could be had within the pool's timeout.
-    pub async fn write(&self) -> StorageResult<Transaction<'static, Any>> {
-        Ok(self.write.begin().await?)
+        Ok(self.pool.acquire().await?)
     }
 
     /// Runs `job` in a write transaction and commits it; nothing of it is stored when it
     /// returns an error. The result comes back after the commit.
     ///
-    /// On SQLite, jobs that arrive together run in one transaction, each under a savepoint, and
-    /// share one commit ([`writer`]): keep a job to its database work.
+    /// On SQLite, jobs run in the writer thread, and jobs that arrive together run in one
+    /// transaction, each under a savepoint, and share one commit ([`writer`]): keep a job to
+    /// its database work.
     ///
     /// # Errors
     ///
     /// The job's error, or the commit's.
     pub async fn transaction<T, E, F>(&self, job: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> writer::JobFuture<'c, Result<T, E>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn) -> writer::JobFuture<'c, Result<T, E>> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
         if let Some(writer) = &self.writer {
             return writer.run(job).await;
         }
-        let mut tx = self.write.begin().await.map_err(StorageError::from)?;
-        match job(&mut tx).await {
+        let mut tx = self.pool.begin().await.map_err(StorageError::from)?;
+        match job(&mut *tx).await {
             Ok(value) => {
-                generation::bump(&mut tx).await?;
+                generation::bump(&mut *tx).await?;
                 tx.commit().await.map_err(StorageError::from)?;
                 Ok(value)
             }
@@ -342,10 +341,13 @@ impl Storage {
         }
     }
 
-    /// Closes every connection (waits for connections in use to be returned).
+    /// Closes every connection (waits for connections in use to be returned, and for the
+    /// writes already queued).
     pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
+        self.pool.close().await;
     }
 }
 
@@ -359,7 +361,7 @@ fn sqlite_url(path: &Path) -> String {
 /// # Errors
 ///
 /// A query failed.
-pub async fn counts(conn: &mut AnyConnection) -> StorageResult<Vec<(&'static str, i64)>> {
+pub async fn counts(conn: &mut Conn) -> StorageResult<Vec<(&'static str, i64)>> {
     let tables = [
         ("pacticipants", "pacticipants"),
         ("pacticipantVersions", "versions"),
@@ -372,22 +374,11 @@ pub async fn counts(conn: &mut AnyConnection) -> StorageResult<Vec<(&'static str
     ];
     let mut out = Vec::new();
     for (key, table) in tables {
-        let count: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let count: i64 = db::query_scalar(&sql).fetch_one(&mut *conn).await?;
         out.push((key, count));
     }
     Ok(out)
-}
-
-/// Commits a write transaction.
-///
-/// # Errors
-///
-/// The commit failed: nothing of the transaction is stored.
-pub async fn commit(mut tx: Transaction<'static, Any>) -> StorageResult<()> {
-    generation::bump(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// The current time as the broker writes it: `2021-09-01T00:07:21+00:00` (UTC, seconds). This
@@ -411,28 +402,11 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
 }
 
 /// Runs `sql` with its arguments bound in order.
-pub(crate) fn bind_all<'q>(
-    sql: &'q str,
-    args: &'q [Arg],
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    let mut query = sqlx::query(sql);
-    for arg in args {
-        query = match arg {
-            Arg::Int(i) => query.bind(*i),
-            Arg::Text(s) => query.bind(s.as_str()),
-        };
-    }
-    query
+pub(crate) fn bind_all<'q>(sql: &'q str, args: &[Arg]) -> db::Query<'q> {
+    db::Query::with_args(sql, args.to_vec())
 }
 
-/// An argument of a query built at run time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Arg {
-    /// An integer.
-    Int(i64),
-    /// A text value.
-    Text(String),
-}
+pub(crate) use db::Arg;
 
 /// Collects the arguments of a query built at run time and names their placeholders.
 #[derive(Debug, Default)]
@@ -463,5 +437,6 @@ impl Args {
     }
 }
 
-/// Shorthand used by the repositories.
-pub(crate) type Conn = AnyConnection;
+/// What the repositories take: any connection (`&mut conn` of a pooled read connection, or the
+/// connection a [`Storage::transaction`] job is given).
+pub type Conn = dyn db::Db;

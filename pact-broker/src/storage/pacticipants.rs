@@ -1,6 +1,6 @@
 //! Pacticipants: find, create implicitly or explicitly, update, delete, list.
 
-use sqlx::Row;
+use super::db;
 
 use super::{now, Conn, Pacticipant, StorageResult};
 
@@ -26,14 +26,14 @@ pub struct PacticipantFields {
 /// The pacticipant named `name`.
 pub async fn find(conn: &mut Conn, name: &str) -> StorageResult<Option<Pacticipant>> {
     let sql = format!("SELECT {} FROM pacticipants p WHERE p.name = $1", Pacticipant::COLUMNS);
-    let row = sqlx::query(&sql).bind(name).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(name).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Pacticipant::from_row).transpose()
 }
 
 /// The pacticipant with this id.
 pub async fn find_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<Pacticipant>> {
     let sql = format!("SELECT {} FROM pacticipants p WHERE p.id = $1", Pacticipant::COLUMNS);
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Pacticipant::from_row).transpose()
 }
 
@@ -44,7 +44,7 @@ pub async fn find_or_create(conn: &mut Conn, name: &str) -> StorageResult<(Pacti
         return Ok((found, false));
     }
     let at = now();
-    let inserted = sqlx::query(
+    let inserted = db::query(
         "INSERT INTO pacticipants (name, created_at, updated_at) VALUES ($1, $2, $2) \
          ON CONFLICT (name) DO NOTHING RETURNING id",
     )
@@ -75,7 +75,7 @@ pub async fn upsert(
             new.clone().or_else(|| old.clone())
         }
     };
-    sqlx::query(
+    db::query(
         "UPDATE pacticipants SET display_name = $1, main_branch = $2, repository_url = $3, \
          repository_name = $4, repository_namespace = $5, updated_at = $6 WHERE id = $7",
     )
@@ -95,7 +95,7 @@ pub async fn upsert(
 /// Sets the main branch when the pacticipant has none and `branch` is a main-branch candidate.
 pub async fn detect_main_branch(conn: &mut Conn, pacticipant_id: i64, branch: &str) -> StorageResult<()> {
     if MAIN_BRANCH_CANDIDATES.contains(&branch) {
-        sqlx::query("UPDATE pacticipants SET main_branch = $1 WHERE id = $2 AND main_branch IS NULL")
+        db::query("UPDATE pacticipants SET main_branch = $1 WHERE id = $2 AND main_branch IS NULL")
             .bind(branch)
             .bind(pacticipant_id)
             .execute(&mut *conn)
@@ -108,15 +108,15 @@ pub async fn detect_main_branch(conn: &mut Conn, pacticipant_id: i64, branch: &s
 pub async fn list(conn: &mut Conn, offset: i64, limit: i64) -> StorageResult<(Vec<Pacticipant>, i64)> {
     let sql =
         format!("SELECT {} FROM pacticipants p ORDER BY p.name LIMIT $1 OFFSET $2", Pacticipant::COLUMNS);
-    let rows = sqlx::query(&sql).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
     let items = rows.iter().map(Pacticipant::from_row).collect::<StorageResult<Vec<_>>>()?;
     let total: i64 =
-        sqlx::query("SELECT COUNT(*) FROM pacticipants").fetch_one(&mut *conn).await?.try_get(0)?;
+        db::query("SELECT COUNT(*) FROM pacticipants").fetch_one(&mut *conn).await?.try_get(0)?;
     Ok((items, total))
 }
 
 /// Deletes a pacticipant with its versions, pacts and verifications.
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM pacticipants WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    db::query("DELETE FROM pacticipants WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }

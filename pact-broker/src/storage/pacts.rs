@@ -1,14 +1,14 @@
 //! Pact content (deduplicated by hash) and pact publications (the pact a consumer version has
 //! with a provider), and the queries that select publications for the API and the domain.
 
-use sqlx::Row;
+use super::db;
 
 use super::{
     bind_all, now, Args, Conn, PactPublication, PactVersion, Pacticipant, StorageError, StorageResult,
     Version,
 };
 
-fn pact_version_from_row(row: &sqlx::any::AnyRow) -> StorageResult<PactVersion> {
+fn pact_version_from_row(row: &db::Row) -> StorageResult<PactVersion> {
     Ok(PactVersion {
         id: row.try_get("id")?,
         sha: row.try_get("sha")?,
@@ -24,7 +24,7 @@ pub async fn find_pact_version(
     provider_id: i64,
     sha: &str,
 ) -> StorageResult<Option<PactVersion>> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT id, sha, content, created_at FROM pact_versions WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3",
     )
     .bind(consumer_id)
@@ -37,7 +37,7 @@ pub async fn find_pact_version(
 
 /// The content with this id.
 pub async fn pact_version(conn: &mut Conn, id: i64) -> StorageResult<Option<PactVersion>> {
-    let row = sqlx::query("SELECT id, sha, content, created_at FROM pact_versions WHERE id = $1")
+    let row = db::query("SELECT id, sha, content, created_at FROM pact_versions WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -53,7 +53,7 @@ pub async fn insert_pact_version(
     content: &str,
 ) -> StorageResult<PactVersion> {
     let at = now();
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<i64> = db::query_scalar(
         "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING RETURNING id",
     )
@@ -84,8 +84,7 @@ pub async fn find_publication(
         PactPublication::COLUMNS,
         PactPublication::FROM
     );
-    let row =
-        sqlx::query(&sql).bind(consumer_version_id).bind(provider_id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(consumer_version_id).bind(provider_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(PactPublication::from_row).transpose()
 }
 
@@ -99,7 +98,7 @@ pub async fn create_publication(
     pact_version: &PactVersion,
 ) -> StorageResult<PactPublication> {
     let at = now();
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = db::query_scalar(
         "INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
     )
@@ -132,7 +131,7 @@ pub async fn replace_content(
     publication_id: i64,
     pact_version_id: i64,
 ) -> StorageResult<()> {
-    sqlx::query(
+    db::query(
         "UPDATE pact_publications SET pact_version_id = $1, revision = revision + 1, updated_at = $2 WHERE id = $3",
     )
     .bind(pact_version_id)
@@ -145,10 +144,7 @@ pub async fn replace_content(
 
 /// Deletes a publication (the content stays while other publications or verifications use it).
 pub async fn delete_publication(conn: &mut Conn, publication_id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM pact_publications WHERE id = $1")
-        .bind(publication_id)
-        .execute(&mut *conn)
-        .await?;
+    db::query("DELETE FROM pact_publications WHERE id = $1").bind(publication_id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -173,7 +169,7 @@ pub async fn previous_publication(
         PactPublication::COLUMNS,
         PactPublication::FROM
     );
-    let mut query = sqlx::query(&sql).bind(consumer_id).bind(provider_id).bind(consumer_version_id);
+    let mut query = db::query(&sql).bind(consumer_id).bind(provider_id).bind(consumer_version_id);
     if let Some(tag) = tag {
         query = query.bind(tag);
     }
@@ -191,7 +187,7 @@ pub async fn previous_shas_by_tag(
     provider_id: i64,
     consumer_version_id: i64,
 ) -> StorageResult<Vec<Option<String>>> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT (SELECT pv.sha FROM pact_publications pp JOIN pact_versions pv ON pv.id = pp.pact_version_id \
          WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.consumer_version_id < $3 \
          AND EXISTS (SELECT 1 FROM tags tg WHERE tg.version_id = pp.consumer_version_id AND tg.name = t.name) \
@@ -203,7 +199,7 @@ pub async fn previous_shas_by_tag(
     .bind(consumer_version_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|row| Ok(row.try_get::<Option<String>, _>("previous_sha")?)).collect()
+    rows.iter().map(|row| row.try_get::<Option<String>, _>("previous_sha")).collect()
 }
 
 /// Which consumer versions a [`PublicationQuery`] selects.
@@ -446,7 +442,7 @@ async fn heads(
         PactPublication::COLUMNS,
         PactPublication::FROM
     );
-    let rows = sqlx::query(&sql).bind(provider_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(provider_id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| Ok((PactPublication::from_row(row)?, row.try_get::<String, _>("head_name")?)))
         .collect()
@@ -468,6 +464,6 @@ pub async fn publications_of_content(
         PactPublication::COLUMNS,
         PactPublication::FROM
     );
-    let rows = sqlx::query(&sql).bind(pact_version_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(pact_version_id).fetch_all(&mut *conn).await?;
     rows.iter().map(PactPublication::from_row).collect()
 }

@@ -1,22 +1,17 @@
 //! The rows the repositories return, and how they are read from a query result.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use super::db::{FromValue, Row};
+use super::StorageResult;
 
-use super::{StorageError, StorageResult};
-
-pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> StorageResult<T>
-where
-    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
-{
-    row.try_get::<T, _>(column).map_err(StorageError::Query)
+pub(crate) fn get<T: FromValue>(row: &Row, column: &str) -> StorageResult<T> {
+    row.try_get::<T, _>(column)
 }
 
-pub(crate) fn get_bool(row: &AnyRow, column: &str) -> StorageResult<bool> {
+pub(crate) fn get_bool(row: &Row, column: &str) -> StorageResult<bool> {
     Ok(get::<i64>(row, column)? != 0)
 }
 
-pub(crate) fn get_opt_bool(row: &AnyRow, column: &str) -> StorageResult<Option<bool>> {
+pub(crate) fn get_opt_bool(row: &Row, column: &str) -> StorageResult<Option<bool>> {
     Ok(get::<Option<i64>>(row, column)?.map(|v| v != 0))
 }
 
@@ -48,7 +43,7 @@ impl Pacticipant {
         "p.id, p.name, p.display_name, p.main_branch, p.repository_url, \
          p.repository_name, p.repository_namespace, p.created_at, p.updated_at";
 
-    pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
+    pub(crate) fn from_row(row: &Row) -> StorageResult<Self> {
         Ok(Pacticipant {
             id: get(row, "id")?,
             name: get(row, "name")?,
@@ -87,7 +82,7 @@ impl Version {
          v.build_url, v.created_at, v.updated_at";
     pub(crate) const FROM: &'static str = "versions v JOIN pacticipants p ON p.id = v.pacticipant_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
+    pub(crate) fn from_row(row: &Row) -> StorageResult<Self> {
         Ok(Version {
             id: get(row, "id")?,
             pacticipant_id: get(row, "pacticipant_id")?,
@@ -207,7 +202,7 @@ impl PactPublication {
     /// What [`Self::COLUMNS`] needs joined to publications aliased `pp`.
     pub(crate) const JOINS: &'static str = publication_joins!();
 
-    pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
+    pub(crate) fn from_row(row: &Row) -> StorageResult<Self> {
         Ok(PactPublication {
             id: get(row, "id")?,
             consumer_id: get(row, "consumer_id")?,
@@ -268,7 +263,7 @@ impl Verification {
          JOIN pacticipants pr ON pr.id = pv.provider_id \
          JOIN versions prv ON prv.id = ve.provider_version_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
+    pub(crate) fn from_row(row: &Row) -> StorageResult<Self> {
         Ok(Verification {
             id: get(row, "id")?,
             pact_version_id: get(row, "pact_version_id")?,
@@ -313,7 +308,7 @@ impl Environment {
     pub(crate) const COLUMNS: &'static str =
         "e.id, e.uuid, e.name, e.display_name, e.production, e.contacts, e.created_at, e.updated_at";
 
-    pub(crate) fn from_row(row: &AnyRow) -> StorageResult<Self> {
+    pub(crate) fn from_row(row: &Row) -> StorageResult<Self> {
         Ok(Environment {
             id: get(row, "id")?,
             uuid: get(row, "uuid")?,

@@ -1,5 +1,6 @@
 //! Verification results, and the questions pending/WIP status asks of them.
 
+use super::db;
 use super::{now, Conn, StorageError, StorageResult, Verification};
 
 /// A verification result to store.
@@ -27,7 +28,7 @@ pub struct NewVerification {
 
 /// Stores a verification result; its id is the verification number.
 pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Verification> {
-    let row = sqlx::query(
+    let row = db::query(
         "INSERT INTO verifications (pact_version_id, provider_version_id, success, build_url, test_results, \
          verified_by, pending, wip, consumer_version_selectors, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -44,7 +45,7 @@ pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Ver
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    let id: i64 = row.try_get::<i64, _>(0)?;
     find(conn, id)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("verification {id} vanished after insert")))
@@ -53,7 +54,7 @@ pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Ver
 /// The verification with this number.
 pub async fn find(conn: &mut Conn, id: i64) -> StorageResult<Option<Verification>> {
     let sql = format!("SELECT {} FROM {} WHERE ve.id = $1", Verification::COLUMNS, Verification::FROM);
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Verification::from_row).transpose()
 }
 
@@ -67,7 +68,7 @@ pub async fn latest_for_pact_version(
         Verification::COLUMNS,
         Verification::FROM
     );
-    let row = sqlx::query(&sql).bind(pact_version_id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(pact_version_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Verification::from_row).transpose()
 }
 
@@ -83,13 +84,13 @@ pub async fn latest_for_consumer_version(
         Verification::COLUMNS,
         Verification::FROM
     );
-    let rows = sqlx::query(&sql).bind(consumer_version_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(consumer_version_id).fetch_all(&mut *conn).await?;
     rows.iter().map(Verification::from_row).collect()
 }
 
 /// Whether this content was ever verified successfully (by any provider version).
 pub async fn any_success(conn: &mut Conn, pact_version_id: i64) -> StorageResult<bool> {
-    let row = sqlx::query("SELECT 1 FROM verifications WHERE pact_version_id = $1 AND success = 1 LIMIT 1")
+    let row = db::query("SELECT 1 FROM verifications WHERE pact_version_id = $1 AND success = 1 LIMIT 1")
         .bind(pact_version_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -102,7 +103,7 @@ pub async fn any_success_on_branch(
     pact_version_id: i64,
     branch: &str,
 ) -> StorageResult<bool> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT 1 FROM verifications ve JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
          JOIN branches b ON b.id = bv.branch_id \
          WHERE ve.pact_version_id = $1 AND ve.success = 1 AND b.name = $2 LIMIT 1",
@@ -124,7 +125,7 @@ pub async fn any_success_from_other_branch_before(
     branch: &str,
 ) -> StorageResult<bool> {
     let created: Option<String> =
-        sqlx::query_scalar("SELECT created_at FROM branches WHERE pacticipant_id = $1 AND name = $2")
+        db::query_scalar("SELECT created_at FROM branches WHERE pacticipant_id = $1 AND name = $2")
             .bind(provider_id)
             .bind(branch)
             .fetch_optional(&mut *conn)
@@ -138,7 +139,7 @@ pub async fn any_success_from_other_branch_before(
         sql.push_str(" AND ve.created_at < $3");
     }
     sql.push_str(" LIMIT 1");
-    let mut query = sqlx::query(&sql).bind(pact_version_id).bind(branch);
+    let mut query = db::query(&sql).bind(pact_version_id).bind(branch);
     if let Some(created) = &created {
         query = query.bind(created.as_str());
     }
@@ -153,7 +154,7 @@ pub async fn any_success_for_tag(
     provider_id: i64,
     tag: &str,
 ) -> StorageResult<bool> {
-    let with_tag = sqlx::query(
+    let with_tag = db::query(
         "SELECT 1 FROM verifications ve JOIN tags t ON t.version_id = ve.provider_version_id \
          WHERE ve.pact_version_id = $1 AND ve.success = 1 AND t.name = $2 LIMIT 1",
     )
@@ -164,7 +165,7 @@ pub async fn any_success_for_tag(
     if with_tag.is_some() {
         return Ok(true);
     }
-    let first_used: Option<String> = sqlx::query_scalar(
+    let first_used: Option<String> = db::query_scalar(
         "SELECT MIN(t.created_at) FROM tags t JOIN versions v ON v.id = t.version_id \
          WHERE v.pacticipant_id = $1 AND t.name = $2",
     )
@@ -180,7 +181,7 @@ pub async fn any_success_for_tag(
         sql.push_str(" AND ve.created_at < $3");
     }
     sql.push_str(" LIMIT 1");
-    let mut query = sqlx::query(&sql).bind(pact_version_id).bind(tag);
+    let mut query = db::query(&sql).bind(pact_version_id).bind(tag);
     if let Some(first) = &first_used {
         query = query.bind(first.as_str());
     }
@@ -193,7 +194,7 @@ pub async fn exists_for(
     pact_version_id: i64,
     provider_version_id: i64,
 ) -> StorageResult<bool> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT 1 FROM verifications WHERE pact_version_id = $1 AND provider_version_id = $2 LIMIT 1",
     )
     .bind(pact_version_id)
@@ -216,6 +217,6 @@ pub async fn latest_for_pact_version_on_branch(
         Verification::COLUMNS,
         Verification::FROM
     );
-    let row = sqlx::query(&sql).bind(pact_version_id).bind(branch).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(pact_version_id).bind(branch).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Verification::from_row).transpose()
 }

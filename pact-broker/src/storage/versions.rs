@@ -1,7 +1,7 @@
 //! Versions, their tags and their branches.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use super::db;
+use super::db::Row;
 
 use super::pacticipants;
 use super::records::get;
@@ -14,14 +14,14 @@ pub async fn find(conn: &mut Conn, pacticipant_id: i64, number: &str) -> Storage
         Version::COLUMNS,
         Version::FROM
     );
-    let row = sqlx::query(&sql).bind(pacticipant_id).bind(number).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(pacticipant_id).bind(number).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Version::from_row).transpose()
 }
 
 /// The version with this id.
 pub async fn find_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<Version>> {
     let sql = format!("SELECT {} FROM {} WHERE v.id = $1", Version::COLUMNS, Version::FROM);
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Version::from_row).transpose()
 }
 
@@ -46,7 +46,7 @@ pub async fn find_or_create_with_build_url(
         return Ok((found, false));
     }
     let at = now();
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<i64> = db::query_scalar(
         "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          ON CONFLICT (pacticipant_id, number) DO NOTHING RETURNING id",
     )
@@ -90,7 +90,7 @@ pub async fn find_or_create_by_names(
 
 /// Sets (or, with `None` and `replace`, clears) the build URL.
 pub async fn set_build_url(conn: &mut Conn, version_id: i64, build_url: Option<&str>) -> StorageResult<()> {
-    sqlx::query("UPDATE versions SET build_url = $1, updated_at = $2 WHERE id = $3")
+    db::query("UPDATE versions SET build_url = $1, updated_at = $2 WHERE id = $3")
         .bind(build_url)
         .bind(now())
         .bind(version_id)
@@ -119,7 +119,7 @@ pub async fn latest(
         text = Some(branch);
     }
     sql.push_str(" ORDER BY v.id DESC LIMIT 1");
-    let mut query = sqlx::query(&sql).bind(pacticipant_id);
+    let mut query = db::query(&sql).bind(pacticipant_id);
     if let Some(text) = text {
         query = query.bind(text);
     }
@@ -156,14 +156,14 @@ pub async fn list(
         Version::COLUMNS,
         Version::FROM
     );
-    let mut query = sqlx::query(&sql).bind(pacticipant_id);
+    let mut query = db::query(&sql).bind(pacticipant_id);
     if let Some(name) = name {
         query = query.bind(name);
     }
     let rows = query.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
     let items = rows.iter().map(Version::from_row).collect::<StorageResult<Vec<_>>>()?;
     let count_sql = format!("SELECT COUNT(*) FROM versions v WHERE v.pacticipant_id = $1{condition}");
-    let mut count = sqlx::query(&count_sql).bind(pacticipant_id);
+    let mut count = db::query(&count_sql).bind(pacticipant_id);
     if let Some(name) = name {
         count = count.bind(name);
     }
@@ -184,7 +184,7 @@ pub enum VersionFilter<'a> {
 
 /// Deletes a version with its tags, branch memberships, pacts and verifications.
 pub async fn delete(conn: &mut Conn, version_id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM versions WHERE id = $1").bind(version_id).execute(&mut *conn).await?;
+    db::query("DELETE FROM versions WHERE id = $1").bind(version_id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -198,7 +198,7 @@ const TAG_SELECT: &str =
      ORDER BY t2.version_id DESC LIMIT 1) AS latest_version_id \
      FROM tags t JOIN versions v ON v.id = t.version_id JOIN pacticipants p ON p.id = v.pacticipant_id";
 
-fn tag_from_row(row: &AnyRow) -> StorageResult<Tag> {
+fn tag_from_row(row: &Row) -> StorageResult<Tag> {
     let version_id: i64 = get(row, "version_id")?;
     let latest: Option<i64> = get(row, "latest_version_id")?;
     Ok(Tag {
@@ -214,14 +214,14 @@ fn tag_from_row(row: &AnyRow) -> StorageResult<Tag> {
 /// The tags of a version, oldest first.
 pub async fn tags_of(conn: &mut Conn, version_id: i64) -> StorageResult<Vec<Tag>> {
     let sql = format!("{TAG_SELECT} WHERE t.version_id = $1 ORDER BY t.id");
-    let rows = sqlx::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
     rows.iter().map(tag_from_row).collect()
 }
 
 /// One tag of a version.
 pub async fn find_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<Option<Tag>> {
     let sql = format!("{TAG_SELECT} WHERE t.version_id = $1 AND t.name = $2");
-    let row = sqlx::query(&sql).bind(version_id).bind(name).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(version_id).bind(name).fetch_optional(&mut *conn).await?;
     row.as_ref().map(tag_from_row).transpose()
 }
 
@@ -236,7 +236,7 @@ pub async fn add_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageRes
 
 /// Tags a version, without reading the tag back ([`add_tag`] does); `true` when the tag is new.
 pub async fn tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<bool> {
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<i64> = db::query_scalar(
         "INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (version_id, name) DO NOTHING RETURNING id",
     )
@@ -250,18 +250,18 @@ pub async fn tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<
 
 /// Removes a tag from a version; `true` when it was there.
 pub async fn delete_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<bool> {
-    let done = sqlx::query("DELETE FROM tags WHERE version_id = $1 AND name = $2")
+    let done = db::query("DELETE FROM tags WHERE version_id = $1 AND name = $2")
         .bind(version_id)
         .bind(name)
         .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done > 0)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Branches
 
-fn branch_from_row(row: &AnyRow) -> StorageResult<Branch> {
+fn branch_from_row(row: &Row) -> StorageResult<Branch> {
     Ok(Branch {
         id: get(row, "branch_id")?,
         pacticipant_id: get(row, "pacticipant_id")?,
@@ -277,14 +277,14 @@ const BRANCH_SELECT: &str = "SELECT b.id AS branch_id, b.pacticipant_id, p.name 
 /// A branch of a pacticipant.
 pub async fn find_branch(conn: &mut Conn, pacticipant_id: i64, name: &str) -> StorageResult<Option<Branch>> {
     let sql = format!("{BRANCH_SELECT} WHERE b.pacticipant_id = $1 AND b.name = $2");
-    let row = sqlx::query(&sql).bind(pacticipant_id).bind(name).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(pacticipant_id).bind(name).fetch_optional(&mut *conn).await?;
     row.as_ref().map(branch_from_row).transpose()
 }
 
 /// The branches of a pacticipant, newest first.
 pub async fn branches_of(conn: &mut Conn, pacticipant_id: i64) -> StorageResult<Vec<Branch>> {
     let sql = format!("{BRANCH_SELECT} WHERE b.pacticipant_id = $1 ORDER BY b.id DESC");
-    let rows = sqlx::query(&sql).bind(pacticipant_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(pacticipant_id).fetch_all(&mut *conn).await?;
     rows.iter().map(branch_from_row).collect()
 }
 
@@ -315,7 +315,7 @@ pub async fn put_on_branch(
 ) -> StorageResult<bool> {
     let at = now();
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2")
+        db::query_scalar("SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2")
             .bind(pacticipant_id)
             .bind(branch)
             .fetch_optional(&mut *conn)
@@ -323,7 +323,7 @@ pub async fn put_on_branch(
     let branch_id = match found {
         Some(id) => id,
         None => {
-            let created: Option<i64> = sqlx::query_scalar(
+            let created: Option<i64> = db::query_scalar(
                 "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (pacticipant_id, name) DO NOTHING RETURNING id",
             )
@@ -345,7 +345,7 @@ pub async fn put_on_branch(
             }
         }
     };
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<i64> = db::query_scalar(
         "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (branch_id, version_id) DO NOTHING RETURNING id",
     )
@@ -366,7 +366,7 @@ const BRANCH_VERSION_SELECT: &str = "SELECT b.id AS branch_id, b.pacticipant_id,
      FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id JOIN versions v ON v.id = bv.version_id \
      JOIN pacticipants p ON p.id = b.pacticipant_id";
 
-fn branch_version_from_row(row: &AnyRow) -> StorageResult<BranchVersion> {
+fn branch_version_from_row(row: &Row) -> StorageResult<BranchVersion> {
     let version_id: i64 = get(row, "version_id")?;
     let latest: Option<i64> = get(row, "latest_version_id")?;
     Ok(BranchVersion {
@@ -387,34 +387,30 @@ pub async fn find_branch_version(
 ) -> StorageResult<Option<BranchVersion>> {
     let sql =
         format!("{BRANCH_VERSION_SELECT} WHERE b.pacticipant_id = $1 AND b.name = $2 AND bv.version_id = $3");
-    let row = sqlx::query(&sql)
-        .bind(pacticipant_id)
-        .bind(branch)
-        .bind(version_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        db::query(&sql).bind(pacticipant_id).bind(branch).bind(version_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(branch_version_from_row).transpose()
 }
 
 /// The branches a version is on, oldest first.
 pub async fn branch_versions_of(conn: &mut Conn, version_id: i64) -> StorageResult<Vec<BranchVersion>> {
     let sql = format!("{BRANCH_VERSION_SELECT} WHERE bv.version_id = $1 ORDER BY bv.id");
-    let rows = sqlx::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(version_id).fetch_all(&mut *conn).await?;
     rows.iter().map(branch_version_from_row).collect()
 }
 
 /// Removes a version from a branch; `true` when it was on it.
 pub async fn remove_from_branch(conn: &mut Conn, branch_id: i64, version_id: i64) -> StorageResult<bool> {
-    let done = sqlx::query("DELETE FROM branch_versions WHERE branch_id = $1 AND version_id = $2")
+    let done = db::query("DELETE FROM branch_versions WHERE branch_id = $1 AND version_id = $2")
         .bind(branch_id)
         .bind(version_id)
         .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done > 0)
 }
 
 /// Deletes a branch (its versions stay).
 pub async fn delete_branch(conn: &mut Conn, branch_id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM branches WHERE id = $1").bind(branch_id).execute(&mut *conn).await?;
+    db::query("DELETE FROM branches WHERE id = $1").bind(branch_id).execute(&mut *conn).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Webhooks, the outbox of their triggered executions, and the execution logs.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use super::db;
+use super::db::Row;
 
 use super::records::{get, get_bool};
 use super::{bind_all, now, Args, Conn, StorageError, StorageResult};
@@ -56,7 +56,7 @@ const WEBHOOK_SELECT: &str = "SELECT w.id, w.uuid, w.description, w.consumer_id,
      w.provider_id, p.name AS provider_name, w.enabled, w.events, w.request, w.created_at, w.updated_at \
      FROM webhooks w LEFT JOIN pacticipants c ON c.id = w.consumer_id LEFT JOIN pacticipants p ON p.id = w.provider_id";
 
-fn webhook_from_row(row: &AnyRow) -> StorageResult<Webhook> {
+fn webhook_from_row(row: &Row) -> StorageResult<Webhook> {
     Ok(Webhook {
         id: get(row, "id")?,
         uuid: get(row, "uuid")?,
@@ -76,14 +76,14 @@ fn webhook_from_row(row: &AnyRow) -> StorageResult<Webhook> {
 /// The webhook with this uuid.
 pub async fn find(conn: &mut Conn, uuid: &str) -> StorageResult<Option<Webhook>> {
     let sql = format!("{WEBHOOK_SELECT} WHERE w.uuid = $1");
-    let row = sqlx::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
     row.as_ref().map(webhook_from_row).transpose()
 }
 
 /// Stores a new webhook.
 pub async fn insert(conn: &mut Conn, uuid: &str, fields: &WebhookFields) -> StorageResult<Webhook> {
     let at = now();
-    sqlx::query(
+    db::query(
         "INSERT INTO webhooks (uuid, description, consumer_id, provider_id, enabled, events, request, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
@@ -104,7 +104,7 @@ pub async fn insert(conn: &mut Conn, uuid: &str, fields: &WebhookFields) -> Stor
 
 /// Replaces a webhook's fields.
 pub async fn update(conn: &mut Conn, id: i64, fields: &WebhookFields) -> StorageResult<()> {
-    sqlx::query(
+    db::query(
         "UPDATE webhooks SET description = $1, consumer_id = $2, provider_id = $3, enabled = $4, events = $5, \
          request = $6, updated_at = $7 WHERE id = $8",
     )
@@ -123,7 +123,7 @@ pub async fn update(conn: &mut Conn, id: i64, fields: &WebhookFields) -> Storage
 
 /// Deletes a webhook with its triggered executions and their logs.
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    sqlx::query("DELETE FROM webhooks WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    db::query("DELETE FROM webhooks WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -145,7 +145,7 @@ pub enum Scope {
 /// Webhooks in a scope, oldest first.
 pub async fn list(conn: &mut Conn, scope: Scope) -> StorageResult<Vec<Webhook>> {
     let rows = match scope {
-        Scope::All => sqlx::query(&format!("{WEBHOOK_SELECT} ORDER BY w.id")).fetch_all(&mut *conn).await?,
+        Scope::All => db::query(&format!("{WEBHOOK_SELECT} ORDER BY w.id")).fetch_all(&mut *conn).await?,
         Scope::Exactly { consumer_id, provider_id } => {
             let mut args = Args::default();
             let consumer = match consumer_id {
@@ -173,7 +173,7 @@ pub async fn enabled_for_pair(
         "{WEBHOOK_SELECT} WHERE w.enabled = 1 AND (w.consumer_id IS NULL OR w.consumer_id = $1) \
          AND (w.provider_id IS NULL OR w.provider_id = $2) ORDER BY w.id"
     );
-    let rows = sqlx::query(&sql).bind(consumer_id).bind(provider_id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(consumer_id).bind(provider_id).fetch_all(&mut *conn).await?;
     rows.iter().map(webhook_from_row).collect()
 }
 
@@ -247,7 +247,7 @@ const TRIGGERED_SELECT: &str = "SELECT t.id, t.uuid, t.webhook_id, w.uuid AS web
      JOIN webhooks w ON w.id = t.webhook_id JOIN pacticipants c ON c.id = t.consumer_id \
      JOIN pacticipants p ON p.id = t.provider_id";
 
-fn triggered_from_row(row: &AnyRow) -> StorageResult<TriggeredWebhook> {
+fn triggered_from_row(row: &Row) -> StorageResult<TriggeredWebhook> {
     Ok(TriggeredWebhook {
         id: get(row, "id")?,
         uuid: get(row, "uuid")?,
@@ -270,7 +270,7 @@ fn triggered_from_row(row: &AnyRow) -> StorageResult<TriggeredWebhook> {
 pub async fn insert_triggered(conn: &mut Conn, new: &NewTriggeredWebhook<'_>) -> StorageResult<String> {
     let uuid = uuid::Uuid::new_v4().to_string();
     let at = now();
-    sqlx::query(
+    db::query(
         "INSERT INTO triggered_webhooks (uuid, webhook_id, event_name, consumer_id, provider_id, pact_publication_id, \
          verification_id, variables, status, attempts_made, next_attempt_at, claimed_until, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, NULL, $10, $10)",
@@ -293,14 +293,14 @@ pub async fn insert_triggered(conn: &mut Conn, new: &NewTriggeredWebhook<'_>) ->
 /// The triggered webhook with this uuid.
 pub async fn find_triggered(conn: &mut Conn, uuid: &str) -> StorageResult<Option<TriggeredWebhook>> {
     let sql = format!("{TRIGGERED_SELECT} WHERE t.uuid = $1");
-    let row = sqlx::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(uuid).fetch_optional(&mut *conn).await?;
     row.as_ref().map(triggered_from_row).transpose()
 }
 
 /// The triggered webhook with this id.
 pub async fn find_triggered_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<TriggeredWebhook>> {
     let sql = format!("{TRIGGERED_SELECT} WHERE t.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = db::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(triggered_from_row).transpose()
 }
 
@@ -323,13 +323,13 @@ pub async fn list_triggered(conn: &mut Conn, by: TriggeredBy) -> StorageResult<V
         TriggeredBy::Webhook(id) => ("t.webhook_id", id),
     };
     let sql = format!("{TRIGGERED_SELECT} WHERE {column} = $1 ORDER BY t.id");
-    let rows = sqlx::query(&sql).bind(id).fetch_all(&mut *conn).await?;
+    let rows = db::query(&sql).bind(id).fetch_all(&mut *conn).await?;
     rows.iter().map(triggered_from_row).collect()
 }
 
 /// Ids of rows due at `at` and not leased, oldest first.
 pub async fn due(conn: &mut Conn, at: &str, limit: i64) -> StorageResult<Vec<i64>> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id FROM triggered_webhooks WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1 \
          AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $2",
     )
@@ -337,13 +337,13 @@ pub async fn due(conn: &mut Conn, at: &str, limit: i64) -> StorageResult<Vec<i64
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|row| Ok(row.try_get::<i64, _>(0)?)).collect()
+    rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
 }
 
 /// Leases a due row until `until`; `false` when it is not due any more or another dispatcher
 /// holds it.
 pub async fn claim(conn: &mut Conn, id: i64, at: &str, until: &str) -> StorageResult<bool> {
-    let done = sqlx::query(
+    let done = db::query(
         "UPDATE triggered_webhooks SET claimed_until = $1 WHERE id = $2 AND next_attempt_at IS NOT NULL \
          AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3)",
     )
@@ -352,7 +352,7 @@ pub async fn claim(conn: &mut Conn, id: i64, at: &str, until: &str) -> StorageRe
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Records an attempt: its log, the new status, and when the next attempt is due (none once
@@ -366,7 +366,7 @@ pub async fn record_attempt(
     next_attempt_at: Option<&str>,
 ) -> StorageResult<()> {
     let at = now();
-    let updated = sqlx::query(
+    let updated = db::query(
         "UPDATE triggered_webhooks SET status = $1, attempts_made = attempts_made + 1, next_attempt_at = $2, \
          claimed_until = NULL, updated_at = $3 WHERE id = $4",
     )
@@ -376,8 +376,8 @@ pub async fn record_attempt(
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        sqlx::query("INSERT INTO webhook_executions (triggered_webhook_id, success, logs, created_at) VALUES ($1, $2, $3, $4)")
+    if updated == 1 {
+        db::query("INSERT INTO webhook_executions (triggered_webhook_id, success, logs, created_at) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(i64::from(success))
             .bind(logs)
@@ -401,7 +401,7 @@ pub struct Execution {
 
 /// The executions of a triggered webhook, oldest first.
 pub async fn executions(conn: &mut Conn, triggered_webhook_id: i64) -> StorageResult<Vec<Execution>> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT success, logs, created_at FROM webhook_executions WHERE triggered_webhook_id = $1 ORDER BY id",
     )
     .bind(triggered_webhook_id)

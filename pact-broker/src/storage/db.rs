@@ -1,0 +1,593 @@
+//! The one interface the repositories query through, whatever the connection behind it.
+//!
+//! Two kinds of connection implement [`Db`]:
+//!
+//! - sqlx's [`AnyConnection`] (and a pooled one): every PostgreSQL query, and SQLite's reads;
+//! - an in-process [`rusqlite::Connection`]: SQLite's single writer ([`super::writer`]), which
+//!   runs the statements of every write in its own thread. Each statement costs a few
+//!   microseconds there, against tens through sqlx's SQLite worker thread, and the writer is
+//!   the path every write waits for.
+//!
+//! A query is built with [`query`] or [`query_scalar`] (the shape of sqlx's functions of the
+//! same names), in the SQL both backends accept, with `$1`, `$2`, … placeholders. Results come
+//! back as plain [`Row`]s, decoded by column name or index with [`Row::try_get`].
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use sqlx::any::AnyTypeInfoKind;
+use sqlx::{Any, AnyConnection, Column as _, Row as _, ValueRef as _};
+
+use super::{StorageError, StorageResult};
+
+/// The future a [`Db`] method returns.
+pub type DbFuture<'a, T> = Pin<Box<dyn Future<Output = StorageResult<T>> + Send + 'a>>;
+
+/// A database connection the repositories can query.
+pub trait Db: Send {
+    /// Runs `sql` with `args` and returns every row.
+    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>>;
+    /// Runs `sql` with `args` and returns the first row, if any.
+    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>>;
+    /// Runs `sql` with `args`; returns the number of rows it changed.
+    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64>;
+}
+
+/// An argument bound to a placeholder. A `NULL` keeps its type: PostgreSQL refuses an integer
+/// `NULL` for a text column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// An integer `NULL`.
+    NullInt,
+    /// A text `NULL`.
+    NullText,
+    /// An integer.
+    Int(i64),
+    /// A text value.
+    Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(value: i64) -> Self {
+        Arg::Int(value)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Self {
+        Arg::Text(value.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Self {
+        Arg::Text(value)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(value: &String) -> Self {
+        Arg::Text(value.clone())
+    }
+}
+
+/// The `NULL` of a type that binds as an [`Arg`].
+pub trait TypedNull {
+    /// That `NULL`.
+    const NULL: Arg;
+}
+
+impl TypedNull for i64 {
+    const NULL: Arg = Arg::NullInt;
+}
+
+impl TypedNull for &str {
+    const NULL: Arg = Arg::NullText;
+}
+
+impl TypedNull for String {
+    const NULL: Arg = Arg::NullText;
+}
+
+impl TypedNull for &String {
+    const NULL: Arg = Arg::NullText;
+}
+
+impl<T: Into<Arg> + TypedNull> From<Option<T>> for Arg {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(T::NULL, Into::into)
+    }
+}
+
+/// A query under construction: `query(sql).bind(a).bind(b).fetch_all(conn)`.
+#[derive(Debug)]
+#[must_use = "a query does nothing until it is run"]
+pub struct Query<'q> {
+    sql: &'q str,
+    args: Vec<Arg>,
+}
+
+/// Starts a query.
+pub fn query(sql: &str) -> Query<'_> {
+    Query { sql, args: Vec::new() }
+}
+
+impl<'q> Query<'q> {
+    /// A query with its arguments already collected.
+    pub fn with_args(sql: &'q str, args: Vec<Arg>) -> Self {
+        Query { sql, args }
+    }
+
+    /// Binds the next placeholder.
+    pub fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    /// Every row.
+    ///
+    /// # Errors
+    ///
+    /// The query failed.
+    pub async fn fetch_all(self, conn: &mut super::Conn) -> StorageResult<Vec<Row>> {
+        conn.fetch_all(self.sql, &self.args).await
+    }
+
+    /// The first row, if any.
+    ///
+    /// # Errors
+    ///
+    /// The query failed.
+    pub async fn fetch_optional(self, conn: &mut super::Conn) -> StorageResult<Option<Row>> {
+        conn.fetch_optional(self.sql, &self.args).await
+    }
+
+    /// The first row.
+    ///
+    /// # Errors
+    ///
+    /// The query failed or returned no row.
+    pub async fn fetch_one(self, conn: &mut super::Conn) -> StorageResult<Row> {
+        let sql = self.sql;
+        conn.fetch_optional(sql, &self.args)
+            .await?
+            .ok_or_else(|| StorageError::Corrupt(format!("expected a row from `{sql}`, found none")))
+    }
+
+    /// Runs the statement; returns the number of rows it changed.
+    ///
+    /// # Errors
+    ///
+    /// The statement failed.
+    pub async fn execute(self, conn: &mut super::Conn) -> StorageResult<u64> {
+        conn.execute(self.sql, &self.args).await
+    }
+}
+
+/// A query whose result is the first column of each row.
+#[derive(Debug)]
+#[must_use = "a query does nothing until it is run"]
+pub struct QueryScalar<'q, T> {
+    query: Query<'q>,
+    decoded: std::marker::PhantomData<fn() -> T>,
+}
+
+/// Starts a query whose result is the first column of each row.
+pub fn query_scalar<T: FromValue>(sql: &str) -> QueryScalar<'_, T> {
+    QueryScalar { query: query(sql), decoded: std::marker::PhantomData }
+}
+
+impl<T: FromValue> QueryScalar<'_, T> {
+    /// Binds the next placeholder.
+    pub fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.query = self.query.bind(value);
+        self
+    }
+
+    /// The first column of every row.
+    ///
+    /// # Errors
+    ///
+    /// The query failed, or a value is not a `T`.
+    pub async fn fetch_all(self, conn: &mut super::Conn) -> StorageResult<Vec<T>> {
+        self.query.fetch_all(conn).await?.iter().map(|row| row.try_get(0)).collect()
+    }
+
+    /// The first column of the first row, if any.
+    ///
+    /// # Errors
+    ///
+    /// The query failed, or the value is not a `T`.
+    pub async fn fetch_optional(self, conn: &mut super::Conn) -> StorageResult<Option<T>> {
+        self.query.fetch_optional(conn).await?.map(|row| row.try_get(0)).transpose()
+    }
+
+    /// The first column of the first row.
+    ///
+    /// # Errors
+    ///
+    /// The query failed or returned no row, or the value is not a `T`.
+    pub async fn fetch_one(self, conn: &mut super::Conn) -> StorageResult<T> {
+        self.query.fetch_one(conn).await?.try_get(0)
+    }
+}
+
+/// A stored value, as a row holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `NULL`.
+    Null,
+    /// An integer (SQLite's INTEGER, PostgreSQL's integer types and booleans).
+    Int(i64),
+    /// A floating-point number.
+    Real(f64),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "NULL",
+            Value::Int(_) => "an integer",
+            Value::Real(_) => "a real number",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "bytes",
+        }
+    }
+}
+
+/// A row of a query's result: its values, by column name or index.
+#[derive(Debug, Clone)]
+pub struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+/// Names a column of a [`Row`]: its name, or its index from 0.
+pub trait ColumnIndex: std::fmt::Debug {
+    /// The column's index in `columns`, if there is one.
+    fn position(&self, columns: &[String]) -> Option<usize>;
+}
+
+impl ColumnIndex for usize {
+    fn position(&self, columns: &[String]) -> Option<usize> {
+        (*self < columns.len()).then_some(*self)
+    }
+}
+
+impl ColumnIndex for &str {
+    fn position(&self, columns: &[String]) -> Option<usize> {
+        columns.iter().position(|c| c == self)
+    }
+}
+
+impl Row {
+    /// The value of a column, decoded as a `T`.
+    ///
+    /// # Errors
+    ///
+    /// No such column, or its value is not a `T`.
+    pub fn try_get<T: FromValue, I: ColumnIndex>(&self, column: I) -> StorageResult<T> {
+        let index = column
+            .position(&self.columns)
+            .ok_or_else(|| StorageError::Corrupt(format!("the result has no column {column:?}")))?;
+        let value = &self.values[index];
+        T::from_value(value).ok_or_else(|| {
+            StorageError::Corrupt(format!(
+                "column {:?}: expected {}, found {}",
+                self.columns[index],
+                T::EXPECTED,
+                value.kind()
+            ))
+        })
+    }
+}
+
+/// A Rust type a [`Value`] decodes into.
+pub trait FromValue: Sized {
+    /// What the type expects, for errors.
+    const EXPECTED: &'static str;
+    /// The value as a `Self`, if it is one.
+    fn from_value(value: &Value) -> Option<Self>;
+}
+
+impl FromValue for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Real(r) => Some(*r),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for String {
+    const EXPECTED: &'static str = "text";
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    const EXPECTED: &'static str = "bytes";
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Blob(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Null => Some(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+// ---- sqlx: PostgreSQL, and SQLite's reads ----
+
+fn bind_sqlx<'q>(sql: &'q str, args: &'q [Arg]) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let mut query = sqlx::query(sql);
+    for arg in args {
+        query = match arg {
+            Arg::NullInt => query.bind(None::<i64>),
+            Arg::NullText => query.bind(None::<&str>),
+            Arg::Int(i) => query.bind(*i),
+            Arg::Text(s) => query.bind(s.as_str()),
+        };
+    }
+    query
+}
+
+fn from_sqlx_rows(rows: &[sqlx::any::AnyRow]) -> StorageResult<Vec<Row>> {
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let columns: Arc<[String]> = first.columns().iter().map(|c| c.name().to_string()).collect();
+    rows.iter().map(|row| from_sqlx_row(row, &columns)).collect()
+}
+
+fn from_sqlx_row(row: &sqlx::any::AnyRow, columns: &Arc<[String]>) -> StorageResult<Row> {
+    let mut values = Vec::with_capacity(columns.len());
+    for index in 0..columns.len() {
+        let raw = row.try_get_raw(index)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let kind = raw.type_info().kind();
+        let value = match kind {
+            AnyTypeInfoKind::Null => Value::Null,
+            AnyTypeInfoKind::Bool => Value::Int(i64::from(row.try_get::<bool, _>(index)?)),
+            AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => {
+                Value::Int(row.try_get::<i64, _>(index)?)
+            }
+            AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => Value::Real(row.try_get::<f64, _>(index)?),
+            AnyTypeInfoKind::Text => Value::Text(row.try_get::<String, _>(index)?),
+            AnyTypeInfoKind::Blob => Value::Blob(row.try_get::<Vec<u8>, _>(index)?),
+        };
+        values.push(value);
+    }
+    Ok(Row { columns: Arc::clone(columns), values })
+}
+
+fn sqlx_fetch_all<'a>(conn: &'a mut AnyConnection, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
+    Box::pin(async move {
+        let rows = bind_sqlx(sql, args).fetch_all(conn).await?;
+        from_sqlx_rows(&rows)
+    })
+}
+
+fn sqlx_fetch_optional<'a>(
+    conn: &'a mut AnyConnection,
+    sql: &'a str,
+    args: &'a [Arg],
+) -> DbFuture<'a, Option<Row>> {
+    Box::pin(async move {
+        match bind_sqlx(sql, args).fetch_optional(conn).await? {
+            None => Ok(None),
+            Some(row) => {
+                let columns: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
+                from_sqlx_row(&row, &columns).map(Some)
+            }
+        }
+    })
+}
+
+fn sqlx_execute<'a>(conn: &'a mut AnyConnection, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
+    Box::pin(async move { Ok(bind_sqlx(sql, args).execute(conn).await?.rows_affected()) })
+}
+
+impl Db for AnyConnection {
+    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
+        sqlx_fetch_all(self, sql, args)
+    }
+    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
+        sqlx_fetch_optional(self, sql, args)
+    }
+    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
+        sqlx_execute(self, sql, args)
+    }
+}
+
+impl Db for sqlx::pool::PoolConnection<Any> {
+    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
+        sqlx_fetch_all(self, sql, args)
+    }
+    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
+        sqlx_fetch_optional(self, sql, args)
+    }
+    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
+        sqlx_execute(self, sql, args)
+    }
+}
+
+// ---- rusqlite: SQLite's writer, in its own thread ----
+
+/// Binds `args` to a prepared statement by placeholder number (`$3` takes the third argument,
+/// wherever it appears in the text, as sqlx binds them).
+fn bind_rusqlite(statement: &mut rusqlite::Statement<'_>, args: &[Arg]) -> StorageResult<()> {
+    let mut next = 0usize;
+    for index in 1..=statement.parameter_count() {
+        let number = match statement.parameter_name(index) {
+            Some(name) => name
+                .strip_prefix(['$', '?'])
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| StorageError::Corrupt(format!("unsupported placeholder {name}")))?,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        let arg = args.get(number.wrapping_sub(1)).ok_or_else(|| {
+            StorageError::Corrupt(format!("placeholder ${number} has no argument ({} given)", args.len()))
+        })?;
+        match arg {
+            Arg::NullInt | Arg::NullText => statement.raw_bind_parameter(index, rusqlite::types::Null)?,
+            Arg::Int(i) => statement.raw_bind_parameter(index, i)?,
+            Arg::Text(s) => statement.raw_bind_parameter(index, s.as_str())?,
+        }
+    }
+    Ok(())
+}
+
+fn rusqlite_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    args: &[Arg],
+    limit: usize,
+) -> StorageResult<Vec<Row>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    bind_rusqlite(&mut statement, args)?;
+    let columns: Arc<[String]> = statement.column_names().into_iter().map(str::to_string).collect();
+    let width = columns.len();
+    let read_only = statement.readonly();
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        if out.len() == limit {
+            // The rest is not wanted, but a statement that writes (`RETURNING`) runs to the end.
+            if read_only {
+                break;
+            }
+            continue;
+        }
+        let mut values = Vec::with_capacity(width);
+        for index in 0..width {
+            values.push(match row.get_ref(index)? {
+                rusqlite::types::ValueRef::Null => Value::Null,
+                rusqlite::types::ValueRef::Integer(i) => Value::Int(i),
+                rusqlite::types::ValueRef::Real(r) => Value::Real(r),
+                rusqlite::types::ValueRef::Text(t) => Value::Text(
+                    std::str::from_utf8(t)
+                        .map_err(|e| StorageError::Corrupt(format!("column {:?}: {e}", columns[index])))?
+                        .to_string(),
+                ),
+                rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+            });
+        }
+        out.push(Row { columns: Arc::clone(&columns), values });
+    }
+    Ok(out)
+}
+
+impl Db for rusqlite::Connection {
+    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
+        let result = rusqlite_rows(self, sql, args, usize::MAX);
+        Box::pin(std::future::ready(result))
+    }
+    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
+        let result = rusqlite_rows(self, sql, args, 1).map(|rows| rows.into_iter().next());
+        Box::pin(std::future::ready(result))
+    }
+    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
+        let result = rusqlite_rows(self, sql, args, 0).map(|_| self.changes());
+        Box::pin(std::future::ready(result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory() -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n BIGINT)").unwrap();
+        conn
+    }
+
+    fn block<T>(future: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+    }
+
+    #[test]
+    fn placeholders_bind_by_number_wherever_they_appear() {
+        let mut conn = memory();
+        block(async {
+            let db: &mut super::super::Conn = &mut conn;
+            query("INSERT INTO t (n, name) VALUES ($2, $1)").bind("a").bind(7).execute(db).await.unwrap();
+            let row = query("SELECT name, n FROM t WHERE n = $1").bind(7).fetch_one(db).await.unwrap();
+            assert_eq!(row.try_get::<String, _>("name").unwrap(), "a");
+            assert_eq!(row.try_get::<i64, _>(1).unwrap(), 7);
+        });
+    }
+
+    #[test]
+    fn nulls_options_and_mismatches_decode_as_the_schema_says() {
+        let mut conn = memory();
+        block(async {
+            let db: &mut super::super::Conn = &mut conn;
+            query("INSERT INTO t (name, n) VALUES ($1, $2)")
+                .bind(None::<&str>)
+                .bind(3)
+                .execute(db)
+                .await
+                .unwrap();
+            let row = query("SELECT name, n FROM t").fetch_one(db).await.unwrap();
+            assert_eq!(row.try_get::<Option<String>, _>("name").unwrap(), None);
+            let wrong = row.try_get::<String, _>("n").unwrap_err().to_string();
+            assert!(wrong.contains("column \"n\": expected text, found an integer"), "{wrong}");
+            let missing = row.try_get::<i64, _>("nope").unwrap_err().to_string();
+            assert!(missing.contains("no column \"nope\""), "{missing}");
+            assert!(query("SELECT name FROM t WHERE n = $2").bind(1).fetch_all(db).await.is_err());
+        });
+    }
+
+    #[test]
+    fn execute_counts_changes_and_runs_returning_statements_to_the_end() {
+        let mut conn = memory();
+        block(async {
+            let db: &mut super::super::Conn = &mut conn;
+            for n in 0..3 {
+                query("INSERT INTO t (n) VALUES ($1)").bind(n).execute(db).await.unwrap();
+            }
+            let changed = query("UPDATE t SET name = 'x' RETURNING id").execute(db).await.unwrap();
+            assert_eq!(changed, 3);
+            let first: Option<i64> =
+                query_scalar("UPDATE t SET name = 'y' RETURNING n").fetch_optional(db).await.unwrap();
+            assert!(first.is_some());
+            let names: Vec<String> = query_scalar("SELECT name FROM t").fetch_all(db).await.unwrap();
+            assert_eq!(names, ["y", "y", "y"]);
+        });
+    }
+}
