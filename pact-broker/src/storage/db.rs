@@ -16,7 +16,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use sqlx::any::AnyTypeInfoKind;
 use sqlx::{Any, AnyConnection, Column as _, Row as _, ValueRef as _};
 
 use super::{StorageError, StorageResult};
@@ -244,7 +243,24 @@ impl Value {
 #[derive(Debug, Clone)]
 pub struct Row {
     columns: Arc<[String]>,
-    values: Vec<Value>,
+    values: Values,
+}
+
+/// A row's values: decoded already (rusqlite), or decoded by sqlx when asked for, as the
+/// repositories read only some columns.
+#[derive(Clone)]
+enum Values {
+    Plain(Vec<Value>),
+    Sqlx(sqlx::any::AnyRow),
+}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Values::Plain(values) => values.fmt(f),
+            Values::Sqlx(_) => f.write_str("<sqlx row>"),
+        }
+    }
 }
 
 /// Names a column of a [`Row`]: its name, or its index from 0.
@@ -275,15 +291,20 @@ impl Row {
         let index = column
             .position(&self.columns)
             .ok_or_else(|| StorageError::Corrupt(format!("the result has no column {column:?}")))?;
-        let value = &self.values[index];
-        T::from_value(value).ok_or_else(|| {
-            StorageError::Corrupt(format!(
-                "column {:?}: expected {}, found {}",
-                self.columns[index],
-                T::EXPECTED,
-                value.kind()
-            ))
-        })
+        match &self.values {
+            Values::Plain(values) => {
+                let value = &values[index];
+                T::from_value(value).ok_or_else(|| {
+                    StorageError::Corrupt(format!(
+                        "column {:?}: expected {}, found {}",
+                        self.columns[index],
+                        T::EXPECTED,
+                        value.kind()
+                    ))
+                })
+            }
+            Values::Sqlx(row) => Ok(T::from_sqlx(row, index)?),
+        }
     }
 }
 
@@ -293,6 +314,12 @@ pub trait FromValue: Sized {
     const EXPECTED: &'static str;
     /// The value as a `Self`, if it is one.
     fn from_value(value: &Value) -> Option<Self>;
+    /// Column `index` of an sqlx row, decoded by sqlx.
+    ///
+    /// # Errors
+    ///
+    /// The value is not a `Self`.
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error>;
 }
 
 impl FromValue for i64 {
@@ -302,6 +329,9 @@ impl FromValue for i64 {
             Value::Int(i) => Some(*i),
             _ => None,
         }
+    }
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(index)
     }
 }
 
@@ -314,6 +344,9 @@ impl FromValue for f64 {
             _ => None,
         }
     }
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(index)
+    }
 }
 
 impl FromValue for String {
@@ -323,6 +356,9 @@ impl FromValue for String {
             Value::Text(s) => Some(s.clone()),
             _ => None,
         }
+    }
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(index)
     }
 }
 
@@ -334,6 +370,9 @@ impl FromValue for Vec<u8> {
             _ => None,
         }
     }
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(index)
+    }
 }
 
 impl<T: FromValue> FromValue for Option<T> {
@@ -342,6 +381,13 @@ impl<T: FromValue> FromValue for Option<T> {
         match value {
             Value::Null => Some(None),
             other => T::from_value(other).map(Some),
+        }
+    }
+    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
+        if row.try_get_raw(index)?.is_null() {
+            Ok(None)
+        } else {
+            T::from_sqlx(row, index).map(Some)
         }
     }
 }
@@ -361,40 +407,20 @@ fn bind_sqlx<'q>(sql: &'q str, args: &'q [Arg]) -> sqlx::query::Query<'q, Any, s
     query
 }
 
-fn from_sqlx_rows(rows: &[sqlx::any::AnyRow]) -> StorageResult<Vec<Row>> {
-    let Some(first) = rows.first() else { return Ok(Vec::new()) };
-    let columns: Arc<[String]> = first.columns().iter().map(|c| c.name().to_string()).collect();
-    rows.iter().map(|row| from_sqlx_row(row, &columns)).collect()
+fn column_names(row: &sqlx::any::AnyRow) -> Arc<[String]> {
+    row.columns().iter().map(|c| c.name().to_string()).collect()
 }
 
-fn from_sqlx_row(row: &sqlx::any::AnyRow, columns: &Arc<[String]>) -> StorageResult<Row> {
-    let mut values = Vec::with_capacity(columns.len());
-    for index in 0..columns.len() {
-        let raw = row.try_get_raw(index)?;
-        if raw.is_null() {
-            values.push(Value::Null);
-            continue;
-        }
-        let kind = raw.type_info().kind();
-        let value = match kind {
-            AnyTypeInfoKind::Null => Value::Null,
-            AnyTypeInfoKind::Bool => Value::Int(i64::from(row.try_get::<bool, _>(index)?)),
-            AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => {
-                Value::Int(row.try_get::<i64, _>(index)?)
-            }
-            AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => Value::Real(row.try_get::<f64, _>(index)?),
-            AnyTypeInfoKind::Text => Value::Text(row.try_get::<String, _>(index)?),
-            AnyTypeInfoKind::Blob => Value::Blob(row.try_get::<Vec<u8>, _>(index)?),
-        };
-        values.push(value);
-    }
-    Ok(Row { columns: Arc::clone(columns), values })
+fn from_sqlx_rows(rows: Vec<sqlx::any::AnyRow>) -> Vec<Row> {
+    let Some(first) = rows.first() else { return Vec::new() };
+    let columns = column_names(first);
+    rows.into_iter().map(|row| Row { columns: Arc::clone(&columns), values: Values::Sqlx(row) }).collect()
 }
 
 fn sqlx_fetch_all<'a>(conn: &'a mut AnyConnection, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
     Box::pin(async move {
         let rows = bind_sqlx(sql, args).fetch_all(conn).await?;
-        from_sqlx_rows(&rows)
+        Ok(from_sqlx_rows(rows))
     })
 }
 
@@ -404,13 +430,8 @@ fn sqlx_fetch_optional<'a>(
     args: &'a [Arg],
 ) -> DbFuture<'a, Option<Row>> {
     Box::pin(async move {
-        match bind_sqlx(sql, args).fetch_optional(conn).await? {
-            None => Ok(None),
-            Some(row) => {
-                let columns: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
-                from_sqlx_row(&row, &columns).map(Some)
-            }
-        }
+        let row = bind_sqlx(sql, args).fetch_optional(conn).await?;
+        Ok(row.map(|row| Row { columns: column_names(&row), values: Values::Sqlx(row) }))
     })
 }
 
@@ -506,7 +527,7 @@ fn rusqlite_rows(
                 rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             });
         }
-        out.push(Row { columns: Arc::clone(&columns), values });
+        out.push(Row { columns: Arc::clone(&columns), values: Values::Plain(values) });
     }
     Ok(out)
 }
