@@ -9,9 +9,9 @@
 //!
 //! Nothing is acknowledged before it is durable. With `synchronous = FULL` (the default) the
 //! batch's answers wait for a flush of the WAL that began after the commit, which runs in a
-//! thread of its own ([`super::wal_sync`]) while this one goes on with the next batch; with
+//! thread of its own (`storage::wal_sync`) while this one goes on with the next batch; with
 //! `NORMAL` they are answered at the commit. WAL checkpoints run apart too
-//! ([`super::checkpoint`]).
+//! (`storage::checkpoint`).
 //!
 //! The connection is an in-process [`rusqlite::Connection`], so a statement runs in this
 //! thread, with no hand-over to another thread per statement (which is what sqlx's SQLite
