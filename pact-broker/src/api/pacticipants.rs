@@ -217,13 +217,20 @@ pub async fn create(
     let (name, fields) = fields_from(&body)?;
     let Some(name) = name else { return Err(ApiError::field("name", "is missing")) };
     check_names(&[("name", &name)])?;
+    save(&state, &base, name, fields, false).await
+}
+
+/// Creates or updates a pacticipant; 201 with its resource when created, else 200.
+async fn save(
+    state: &AppState,
+    base: &BaseUrl,
+    name: String,
+    fields: PacticipantFields,
+    replace: bool,
+) -> ApiResult<Hal> {
     let (view, created) =
-        state.storage.transaction(move |conn| Box::pin(upsert(conn, name, fields, false))).await?;
-    Ok(Hal::created_or_ok(
-        created,
-        render_view(&base, &view),
-        urls::pacticipant(&base, &view.pacticipant.name),
-    ))
+        state.storage.transaction(move |conn| Box::pin(upsert(conn, name, fields, replace))).await?;
+    Ok(Hal::created_or_ok(created, render_view(base, &view), urls::pacticipant(base, &view.pacticipant.name)))
 }
 
 /// Creates or updates a pacticipant and reads what its resource shows; `true` when created.
@@ -263,13 +270,7 @@ async fn write(state: AppState, base: BaseUrl, name: String, body: Value, replac
             return Err(ApiError::field("name", format!("does not match the name in the path ({name:?})")));
         }
     }
-    let (view, created) =
-        state.storage.transaction(move |conn| Box::pin(upsert(conn, name, fields, replace))).await?;
-    Ok(Hal::created_or_ok(
-        created,
-        render_view(&base, &view),
-        urls::pacticipant(&base, &view.pacticipant.name),
-    ))
+    save(&state, &base, name, fields, replace).await
 }
 
 /// `PUT /pacticipants/{pacticipant}`: creates or replaces.

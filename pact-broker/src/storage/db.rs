@@ -335,38 +335,11 @@ impl FromValue for i64 {
     }
 }
 
-impl FromValue for f64 {
-    const EXPECTED: &'static str = "a number";
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Real(r) => Some(*r),
-            Value::Int(i) => Some(*i as f64),
-            _ => None,
-        }
-    }
-    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
-        row.try_get(index)
-    }
-}
-
 impl FromValue for String {
     const EXPECTED: &'static str = "text";
     fn from_value(value: &Value) -> Option<Self> {
         match value {
             Value::Text(s) => Some(s.clone()),
-            _ => None,
-        }
-    }
-    fn from_sqlx(row: &sqlx::any::AnyRow, index: usize) -> Result<Self, sqlx::Error> {
-        row.try_get(index)
-    }
-}
-
-impl FromValue for Vec<u8> {
-    const EXPECTED: &'static str = "bytes";
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Blob(b) => Some(b.clone()),
             _ => None,
         }
     }
@@ -439,29 +412,24 @@ fn sqlx_execute<'a>(conn: &'a mut AnyConnection, sql: &'a str, args: &'a [Arg]) 
     Box::pin(async move { Ok(bind_sqlx(sql, args).execute(conn).await?.rows_affected()) })
 }
 
-impl Db for AnyConnection {
-    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
-        sqlx_fetch_all(self, sql, args)
-    }
-    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
-        sqlx_fetch_optional(self, sql, args)
-    }
-    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
-        sqlx_execute(self, sql, args)
-    }
+/// sqlx's connection, and a pooled one (the same connection behind a guard).
+macro_rules! sqlx_db {
+    ($($connection:ty),+) => {$(
+        impl Db for $connection {
+            fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
+                sqlx_fetch_all(self, sql, args)
+            }
+            fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
+                sqlx_fetch_optional(self, sql, args)
+            }
+            fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
+                sqlx_execute(self, sql, args)
+            }
+        }
+    )+};
 }
 
-impl Db for sqlx::pool::PoolConnection<Any> {
-    fn fetch_all<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Vec<Row>> {
-        sqlx_fetch_all(self, sql, args)
-    }
-    fn fetch_optional<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<Row>> {
-        sqlx_fetch_optional(self, sql, args)
-    }
-    fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
-        sqlx_execute(self, sql, args)
-    }
-}
+sqlx_db!(AnyConnection, sqlx::pool::PoolConnection<Any>);
 
 // ---- rusqlite: SQLite's writer, in its own thread ----
 
@@ -500,7 +468,12 @@ fn rusqlite_rows(
 ) -> StorageResult<Vec<Row>> {
     let mut statement = conn.prepare_cached(sql)?;
     bind_rusqlite(&mut statement, args)?;
-    let columns: Arc<[String]> = statement.column_names().into_iter().map(str::to_string).collect();
+    // `execute` wants no rows: no column names either.
+    let columns: Arc<[String]> = if limit == 0 {
+        Arc::new([])
+    } else {
+        statement.column_names().into_iter().map(str::to_string).collect()
+    };
     let width = columns.len();
     let read_only = statement.readonly();
     let mut rows = statement.raw_query();

@@ -5,7 +5,7 @@
 
 use super::db;
 use super::records::{get, get_bool};
-use super::{bind_all, Args, Conn, PactPublication, StorageResult, Verification};
+use super::{Args, Conn, PactPublication, StorageResult, Verification};
 
 /// One row: a consumer version's pact with a provider and one verification of that content by a
 /// provider version, or no verification.
@@ -72,7 +72,7 @@ pub async fn rows(conn: &mut Conn, query: &RowQuery) -> StorageResult<Vec<Matrix
         PactPublication::FROM,
         conditions.join(" AND ")
     );
-    let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let publication = PactPublication::from_row(row)?;

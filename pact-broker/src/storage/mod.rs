@@ -401,11 +401,6 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
     )
 }
 
-/// Runs `sql` with its arguments bound in order.
-pub(crate) fn bind_all<'q>(sql: &'q str, args: &[Arg]) -> db::Query<'q> {
-    db::Query::with_args(sql, args.to_vec())
-}
-
 pub(crate) use db::Arg;
 
 /// Collects the arguments of a query built at run time and names their placeholders.

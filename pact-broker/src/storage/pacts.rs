@@ -4,8 +4,7 @@
 use super::db;
 
 use super::{
-    bind_all, now, Args, Conn, PactPublication, PactVersion, Pacticipant, StorageError, StorageResult,
-    Version,
+    now, Args, Conn, PactPublication, PactVersion, Pacticipant, StorageError, StorageResult, Version,
 };
 
 fn pact_version_from_row(row: &db::Row) -> StorageResult<PactVersion> {
@@ -359,7 +358,7 @@ pub async fn publications(conn: &mut Conn, query: &PublicationQuery) -> StorageR
         PactPublication::FROM,
         conditions.join(" AND ")
     );
-    let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
     rows.iter().map(PactPublication::from_row).collect()
 }
 
@@ -393,7 +392,7 @@ async fn latest_publications(
         PactPublication::JOINS,
         outer.join(" AND ")
     );
-    let rows = bind_all(&sql, &args.0).fetch_all(&mut *conn).await?;
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
     rows.iter().map(PactPublication::from_row).collect()
 }
 

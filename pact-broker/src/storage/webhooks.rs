@@ -4,7 +4,7 @@ use super::db;
 use super::db::Row;
 
 use super::records::{get, get_bool};
-use super::{bind_all, now, Args, Conn, StorageError, StorageResult};
+use super::{now, Args, Conn, StorageError, StorageResult};
 
 /// A stored webhook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ pub async fn list(conn: &mut Conn, scope: Scope) -> StorageResult<Vec<Webhook>> 
                 None => "w.provider_id IS NULL".into(),
             };
             let sql = format!("{WEBHOOK_SELECT} WHERE {consumer} AND {provider} ORDER BY w.id");
-            bind_all(&sql, &args.0).fetch_all(&mut *conn).await?
+            db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?
         }
     };
     rows.iter().map(webhook_from_row).collect()
