@@ -460,20 +460,38 @@ fn bind_rusqlite(statement: &mut rusqlite::Statement<'_>, args: &[Arg]) -> Stora
     Ok(())
 }
 
+/// The column names of a statement, read once per SQL text (and thread): rows share them.
+fn statement_columns(sql: &str, statement: &rusqlite::Statement<'_>) -> Arc<[String]> {
+    /// More distinct statements than the broker has: a bound on memory all the same.
+    const MAX: usize = 512;
+    thread_local! {
+        static NAMES: std::cell::RefCell<std::collections::HashMap<String, Arc<[String]>>> =
+            std::cell::RefCell::default();
+    }
+    NAMES.with_borrow_mut(|names| {
+        if let Some(found) = names.get(sql) {
+            return Arc::clone(found);
+        }
+        if names.len() >= MAX {
+            names.clear();
+        }
+        let found: Arc<[String]> = statement.column_names().into_iter().map(str::to_string).collect();
+        names.insert(sql.to_string(), Arc::clone(&found));
+        found
+    })
+}
+
 fn rusqlite_rows(
     conn: &rusqlite::Connection,
     sql: &str,
     args: &[Arg],
     limit: usize,
 ) -> StorageResult<Vec<Row>> {
+    tracing::trace!(sql, "statement on the SQLite writer");
     let mut statement = conn.prepare_cached(sql)?;
     bind_rusqlite(&mut statement, args)?;
     // `execute` wants no rows: no column names either.
-    let columns: Arc<[String]> = if limit == 0 {
-        Arc::new([])
-    } else {
-        statement.column_names().into_iter().map(str::to_string).collect()
-    };
+    let columns: Arc<[String]> = if limit == 0 { Arc::new([]) } else { statement_columns(sql, &statement) };
     let width = columns.len();
     let read_only = statement.readonly();
     let mut rows = statement.raw_query();

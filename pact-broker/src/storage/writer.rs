@@ -11,7 +11,8 @@
 //! batch's answers wait for a flush of the WAL that began after the commit, which runs in a
 //! thread of its own (`storage::wal_sync`) while this one goes on with the next batch; with
 //! `NORMAL` they are answered at the commit. WAL checkpoints run apart too
-//! (`storage::checkpoint`).
+//! (`storage::checkpoint`), except that once the WAL is long, this thread checkpoints its last
+//! frames between two batches, so that the WAL starts over instead of growing.
 //!
 //! The connection is an in-process [`rusqlite::Connection`], so a statement runs in this
 //! thread, with no hand-over to another thread per statement (which is what sqlx's SQLite
@@ -214,9 +215,6 @@ fn run(connection: Connection, mut queue: mpsc::UnboundedReceiver<Message>) {
             }
         }
         let committed = run_batch(&runtime, &mut conn, batch);
-        if let Some(checkpointer) = &checkpointer {
-            checkpointer.nudge();
-        }
         match &wal_sync {
             Some(wal_sync) => wal_sync.acknowledge(committed),
             None => {
@@ -224,6 +222,10 @@ fn run(connection: Connection, mut queue: mpsc::UnboundedReceiver<Message>) {
                     deliver(Ok(()));
                 }
             }
+        }
+        if let Some(checkpointer) = &checkpointer {
+            checkpointer.nudge();
+            checkpointer.finish_if_asked(&conn);
         }
         if closing.is_some() {
             break;
@@ -235,16 +237,25 @@ fn run(connection: Connection, mut queue: mpsc::UnboundedReceiver<Message>) {
     }
 }
 
-// The statements between jobs. A failure of any of them fails the whole batch, as it did one
-// by one.
-const BEGIN: &str = "BEGIN IMMEDIATE; SAVEPOINT job";
-const NEXT: &str = "RELEASE job; SAVEPOINT job";
-const ROLLBACK_NEXT: &str = "ROLLBACK TO job; RELEASE job; SAVEPOINT job";
-const ROLLBACK_LAST: &str = "ROLLBACK TO job; RELEASE job";
+// The statements between jobs, prepared once. A failure of any of them fails the whole batch,
+// as it did one by one.
+const BEGIN: &[&str] = &["BEGIN IMMEDIATE", "SAVEPOINT job"];
+const NEXT: &[&str] = &["RELEASE job", "SAVEPOINT job"];
+const ROLLBACK_NEXT: &[&str] = &["ROLLBACK TO job", "RELEASE job", "SAVEPOINT job"];
+const ROLLBACK_LAST: &[&str] = &["ROLLBACK TO job", "RELEASE job"];
 /// Readers compare generations to know that nothing committed while they read
 /// ([`super::generation`]); the bump is the last statement before the commit.
-const COMMIT: &str = "RELEASE job; UPDATE broker_generation SET value = value + 1 WHERE id = 1; COMMIT";
-const BUMP_COMMIT: &str = "UPDATE broker_generation SET value = value + 1 WHERE id = 1; COMMIT";
+const COMMIT: &[&str] = &["RELEASE job", BUMP, "COMMIT"];
+const BUMP_COMMIT: &[&str] = &[BUMP, "COMMIT"];
+const BUMP: &str = "UPDATE broker_generation SET value = value + 1 WHERE id = 1";
+
+/// Runs statements that return no rows, each prepared once per connection.
+fn run_all(conn: &rusqlite::Connection, statements: &[&str]) -> rusqlite::Result<()> {
+    for sql in statements {
+        conn.prepare_cached(sql)?.raw_execute()?;
+    }
+    Ok(())
+}
 
 /// Runs a batch in one transaction; returns the answers of the jobs it committed (the others
 /// are answered already).
@@ -254,10 +265,10 @@ fn run_batch(
     batch: Vec<BoxedJob>,
 ) -> Vec<Deliver> {
     let started = std::time::Instant::now();
-    if conn.execute_batch(BEGIN).is_err() {
+    if run_all(conn, BEGIN).is_err() {
         // A batch that died mid-way may have left its transaction open.
         let _ = conn.execute_batch("ROLLBACK");
-        if let Err(e) = conn.execute_batch(BEGIN) {
+        if let Err(e) = run_all(conn, BEGIN) {
             // Dropping the jobs answers their callers with an error.
             tracing::error!("cannot begin a write transaction: {e}");
             return Vec::new();
@@ -290,7 +301,7 @@ fn run_batch(
             }
         };
         if let Some(sql) = between {
-            if let Err(e) = conn.execute_batch(sql) {
+            if let Err(e) = run_all(conn, sql) {
                 if let Some(deliver) = deliver {
                     deliver(Err(e.to_string()));
                 }
@@ -305,7 +316,7 @@ fn run_batch(
         }
     }
     let committing = std::time::Instant::now();
-    match conn.execute_batch(if open { COMMIT } else { BUMP_COMMIT }) {
+    match run_all(conn, if open { COMMIT } else { BUMP_COMMIT }) {
         Ok(()) => {
             tracing::debug!(
                 jobs,
