@@ -143,6 +143,6 @@ where
         let sha: String = row.get("sha");
         let content: String = row.get("content");
         let value: serde_json::Value = serde_json::from_str(&content).unwrap();
-        assert_eq!(pact_broker::domain::pact_content::from_value(value).sha, sha);
+        assert_eq!(pact_broker::domain::pact_content::from_value(&value).sha, sha);
     }
 }

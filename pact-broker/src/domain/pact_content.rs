@@ -10,12 +10,11 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-/// Validated pact content.
-#[derive(Debug, Clone, PartialEq)]
+/// Validated pact content: its canonical text and hash. The parsed document is not kept (on
+/// SQLite the content moves to the one writer thread, which should not also free it).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PactContent {
-    /// The document.
-    pub value: Value,
-    /// Its canonical text.
+    /// The canonical text.
     pub canonical: String,
     /// The hash of the canonical text.
     pub sha: String,
@@ -94,18 +93,24 @@ pub fn validate(
         }
     }
     pact_core::model::Pact::from_value(&value).map_err(|e| ContentError::Invalid(e.to_string()))?;
-    Ok(from_value(value))
+    Ok(from_value(&value))
 }
 
 /// The canonical text and hash of a document already known to be a pact.
-pub fn from_value(value: Value) -> PactContent {
-    let canonical = canonical_json(&value);
+pub fn from_value(value: &Value) -> PactContent {
+    let canonical = canonical_json(value);
     let sha = hex(&Sha256::digest(canonical.as_bytes()));
-    PactContent { value, canonical, sha }
+    PactContent { canonical, sha }
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -121,41 +126,48 @@ fn kind(value: &Value) -> &'static str {
 
 /// JSON with object keys sorted and no whitespace.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_canonical(value, &mut out);
-    out
+    // serde_json writes UTF-8, and only whole values.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.push('{');
+            out.push(b'{');
             for (i, key) in keys.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String((*key).clone()).to_string());
-                out.push(':');
+                write_scalar(*key, out);
+                out.push(b':');
                 if let Some(v) = map.get(*key) {
                     write_canonical(v, out);
                 }
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        other => out.push_str(&other.to_string()),
+        other => write_scalar(other, out),
     }
+}
+
+/// A string or scalar as serde_json writes it, compact.
+fn write_scalar<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail, and strings and scalars always serialize.
+    let _ = serde_json::to_writer(out, value);
 }
 
 /// Two interactions with the same key but different content, found while merging.
@@ -259,8 +271,17 @@ mod tests {
         let b: Value =
             serde_json::from_str("{ \"interactions\": [],\n \"provider\": {\"name\": \"Bar\"}, \"consumer\": {\"name\": \"Foo\"} }")
                 .unwrap();
-        assert_eq!(from_value(a).sha, from_value(b).sha);
-        assert_eq!(from_value(json!({"a": 1})).sha.len(), 64);
+        assert_eq!(from_value(&a).sha, from_value(&b).sha);
+        let sha = from_value(&json!({"a": 1})).sha;
+        // SHA-256 of `{"a":1}`.
+        assert_eq!(sha, "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862");
+    }
+
+    /// Stored hashes depend on this text: it must not change between releases.
+    #[test]
+    fn the_canonical_text_is_compact_sorted_and_escaped_as_serde_json_writes_it() {
+        let value = json!({"b": "é\n\"", "a": [1, 2.5, -3, true, null], "c": {"z": 0, "y": "\u{1F600}"}});
+        assert_eq!(canonical_json(&value), r#"{"a":[1,2.5,-3,true,null],"b":"é\n\"","c":{"y":"😀","z":0}}"#);
     }
 
     #[test]

@@ -157,8 +157,11 @@ pub async fn publish_for_version(
                 OnConflict::Merge => {
                     let stored_value: serde_json::Value = serde_json::from_str(&stored.content)
                         .map_err(|e| StorageError::Corrupt(format!("stored pact {}: {e}", stored.sha)))?;
-                    let merged =
-                        pact_content::from_value(pact_content::merge(&stored_value, &request.content.value)?);
+                    let new_value: serde_json::Value = serde_json::from_str(&request.content.canonical)
+                        .map_err(|e| {
+                            StorageError::Corrupt(format!("canonical pact {}: {e}", request.content.sha))
+                        })?;
+                    let merged = pact_content::from_value(&pact_content::merge(&stored_value, &new_value)?);
                     if merged.sha == stored.sha {
                         (merged, Outcome::Unchanged, Some(publication))
                     } else {
