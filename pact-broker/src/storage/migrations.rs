@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../../migrations/0001_initial.sql")),
     (2, "webhooks", include_str!("../../migrations/0002_webhooks.sql")),
     (3, "generation_and_tag_index", include_str!("../../migrations/0003_generation_and_tag_index.sql")),
+    (4, "drop_redundant_tag_index", include_str!("../../migrations/0004_drop_redundant_tag_index.sql")),
 ];
 
 /// An arbitrary key for PostgreSQL's advisory lock around migrations.
