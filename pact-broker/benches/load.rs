@@ -13,7 +13,8 @@
 //!   cache cannot answer: the cost of computing the answer.
 //!
 //! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
-//! PostgreSQL, and the broker's peak RSS at the end of each backend's rows. PostgreSQL is
+//! PostgreSQL, and the broker's peak RSS (and SQLite's WAL size) at the end of each backend's
+//! rows. The request bodies are built before each row's clock starts. PostgreSQL is
 //! `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in it); without it, the
 //! benchmark starts a throwaway cluster with `scripts/postgres.sh` (with `PACT_PG_DURABLE=1`, so
 //! fsync stays on) and stops it at the end.
@@ -24,12 +25,12 @@
 //! PACT_BENCH_REQUESTS=400 cargo bench -p pact-broker --bench load
 //! PACT_BENCH_BROKER_LOG=sqlx::query=debug cargo bench ...   # the broker's RUST_LOG (to stderr)
 //! PACT_BENCH_BROKER_BIN=/tmp/old/pact-broker cargo bench ...  # another build of the broker
+//! PACT_BENCH_CLIENTS=50 cargo bench ...                   # only the rows with 50 clients
 //! ```
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -80,6 +81,14 @@ fn main() {
         }
     }
     println!("load average after the run: {}", load_average());
+}
+
+/// `CLIENTS`, or the comma-separated counts in `PACT_BENCH_CLIENTS`.
+fn client_counts() -> Vec<usize> {
+    match std::env::var("PACT_BENCH_CLIENTS") {
+        Ok(list) => list.split(',').map(|n| n.trim().parse().expect("PACT_BENCH_CLIENTS: numbers")).collect(),
+        Err(_) => CLIENTS.to_vec(),
+    }
 }
 
 fn load_average() -> String {
@@ -294,45 +303,20 @@ async fn measure(
     round: usize,
 ) -> (Vec<Duration>, Duration) {
     let per_client = requests.div_ceil(clients);
-    let base = Arc::new(broker.url.clone());
+    let base = &broker.url;
+    // The request bodies are built before the clock starts: the client's own JSON and base64
+    // work is not the broker's latency, and on this machine the client shares its two cores.
+    let bodies: Vec<Vec<(String, String)>> = (0..clients)
+        .map(|client| (0..per_client).map(|i| request(op, base, round, client, i)).collect())
+        .collect();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for client in 0..clients {
-        let (http, base) = (http.clone(), base.clone());
+    for requests in bodies {
+        let http = http.clone();
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_client);
-            for i in 0..per_client {
-                let latency = match op {
-                    Operation::Publish => {
-                        let consumer = format!("Consumer{}", client % 10);
-                        let version = format!("{round}.{client}.{i}");
-                        send(
-                            &http,
-                            &format!("{base}/contracts/publish"),
-                            publish_body(&consumer, &version, &version),
-                        )
-                        .await
-                    }
-                    Operation::ForVerification => {
-                        send(
-                            &http,
-                            &format!("{base}/pacts/provider/Provider/for-verification"),
-                            FOR_VERIFICATION.to_string(),
-                        )
-                        .await
-                    }
-                    Operation::ForVerificationUncached => {
-                        let mut query: Value = serde_json::from_str(FOR_VERIFICATION).expect("JSON");
-                        query["providerVersionBranch"] = json!(format!("feat-{round}-{client}-{i}"));
-                        send(
-                            &http,
-                            &format!("{base}/pacts/provider/Provider/for-verification"),
-                            query.to_string(),
-                        )
-                        .await
-                    }
-                };
-                latencies.push(latency);
+            let mut latencies = Vec::with_capacity(requests.len());
+            for (url, body) in requests {
+                latencies.push(send(&http, &url, body).await);
             }
             latencies
         }));
@@ -342,6 +326,25 @@ async fn measure(
         all.extend(task.await.expect("client task"));
     }
     (all, started.elapsed())
+}
+
+/// The URL and body of request `i` of `client` in `round`.
+fn request(op: Operation, base: &str, round: usize, client: usize, i: usize) -> (String, String) {
+    match op {
+        Operation::Publish => {
+            let consumer = format!("Consumer{}", client % 10);
+            let version = format!("{round}.{client}.{i}");
+            (format!("{base}/contracts/publish"), publish_body(&consumer, &version, &version))
+        }
+        Operation::ForVerification => {
+            (format!("{base}/pacts/provider/Provider/for-verification"), FOR_VERIFICATION.to_string())
+        }
+        Operation::ForVerificationUncached => {
+            let mut query: Value = serde_json::from_str(FOR_VERIFICATION).expect("JSON");
+            query["providerVersionBranch"] = json!(format!("feat-{round}-{client}-{i}"));
+            (format!("{base}/pacts/provider/Provider/for-verification"), query.to_string())
+        }
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -362,7 +365,7 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
         if !operations.iter().any(|o| o == op.name()) {
             continue;
         }
-        for &clients in CLIENTS {
+        for clients in client_counts() {
             round += 1;
             // Warm-up: connections, caches, the database's pages.
             measure(&http, &broker, op, clients, clients * 5, round * 1000).await;
@@ -382,6 +385,10 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
     }
     if let Some(kib) = peak_rss_kib(broker.child.id()) {
         println!("{backend} broker peak RSS: {kib} KiB");
+    }
+    if let Ok(wal) = std::fs::metadata(format!("{database}-wal")) {
+        // It starts over once it holds 4,000 pages: it does not grow with what was written.
+        println!("{backend} WAL file: {} KiB", wal.len() / 1024);
     }
 }
 
