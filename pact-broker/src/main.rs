@@ -16,11 +16,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use pact_broker::config::Args;
 
-/// mimalloc instead of the system allocator: under load, glibc's malloc and free were about a
-/// quarter of the CPU time of a publish (measured with perf; see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = Args::parse();
     let filter = std::env::var("RUST_LOG")
