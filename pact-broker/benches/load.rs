@@ -26,6 +26,7 @@
 //! PACT_BENCH_BROKER_LOG=sqlx::query=debug cargo bench ...   # the broker's RUST_LOG (to stderr)
 //! PACT_BENCH_BROKER_BIN=/tmp/old/pact-broker cargo bench ...  # another build of the broker
 //! PACT_BENCH_CLIENTS=50 cargo bench ...                   # only the rows with 50 clients
+//! PACT_BENCH_BROKER_ARGS="--sqlite-synchronous normal" cargo bench ...  # more broker flags
 //! ```
 
 use std::io::{BufRead as _, BufReader};
@@ -148,8 +149,12 @@ impl Broker {
                 command.env_remove(key);
             }
         }
+        // PACT_BENCH_BROKER_ARGS adds flags (whitespace-separated), such as
+        // `--sqlite-synchronous normal`.
+        let extra = std::env::var("PACT_BENCH_BROKER_ARGS").unwrap_or_default();
         let mut child = command
             .args(["--port", "0", "--database-url", database])
+            .args(extra.split_whitespace())
             .env("RUST_LOG", std::env::var("PACT_BENCH_BROKER_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
