@@ -15,10 +15,18 @@
 //! the writer checkpoints the few frames committed since this thread's last pass
 //! ([`Checkpointer::finish_if_asked`]), and its next transaction starts the WAL over, in the
 //! file's existing blocks.
+//!
+//! The two never checkpoint at once (a lock), so the writer's checkpoint is not refused as busy.
+//! Should this thread fall behind (a writer faster than its copying, or a thread starved of CPU),
+//! the writer does not wait to be asked: once the WAL file is past [`WAL_LIMIT_BYTES`] it
+//! checkpoints after each batch, waiting for this thread's pass if one is running, until the
+//! WAL starts over. Writes slow down to the pace of the copying, and the WAL stays bounded; its
+//! connection's `journal_size_limit` truncates a longer file back to that size when it starts
+//! over.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 /// Checkpoints at most this often.
@@ -30,11 +38,18 @@ const PAUSE: Duration = Duration::from_millis(20);
 /// times rarer: about once per 800 publishes.
 const RESTART_FRAMES: i64 = 4000;
 
+/// The WAL file's length past which the writer checkpoints without being asked (64 MB).
+pub(crate) const WAL_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The sending side of the checkpointing thread.
 pub(crate) struct Checkpointer {
     nudges: mpsc::SyncSender<()>,
     /// Set by the thread when the WAL is long enough to start over.
     restart: Arc<AtomicBool>,
+    /// Held by whichever of the thread and the writer is checkpointing.
+    pass: Arc<Mutex<()>>,
+    /// The WAL file.
+    wal: PathBuf,
 }
 
 impl Checkpointer {
@@ -44,12 +59,15 @@ impl Checkpointer {
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
         let (nudges, queue) = mpsc::sync_channel(1);
         let restart = Arc::new(AtomicBool::new(false));
-        let asks = Arc::clone(&restart);
+        let pass = Arc::new(Mutex::new(()));
+        let (asks, passes) = (Arc::clone(&restart), Arc::clone(&pass));
         std::thread::Builder::new()
             .name("pact-broker-checkpoint".into())
-            .spawn(move || run(&conn, &queue, &asks))
+            .spawn(move || run(&conn, &queue, &asks, &passes))
             .map_err(|e| e.to_string())?;
-        Ok(Checkpointer { nudges, restart })
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        Ok(Checkpointer { nudges, restart, pass, wal: PathBuf::from(wal) })
     }
 
     /// Asks for a checkpoint soon (there were commits).
@@ -59,14 +77,17 @@ impl Checkpointer {
     }
 
     /// Called by the writer between batches, outside any transaction: when the thread asked
-    /// for it, checkpoints what is left of the WAL on the writer's connection, so that the
-    /// next transaction starts the WAL over. Asks again later if a reader or this thread's own
-    /// checkpoint kept frames from being copied.
+    /// for it, or the WAL file is past [`WAL_LIMIT_BYTES`], checkpoints what is left of the WAL
+    /// on the writer's connection (after the thread's pass, if one is running), so that the
+    /// next transaction starts the WAL over. Asks again later if a reader kept frames from
+    /// being copied.
     pub(crate) fn finish_if_asked(&self, conn: &rusqlite::Connection) {
-        if !self.restart.swap(false, Ordering::Relaxed) {
+        let asked = self.restart.swap(false, Ordering::Relaxed);
+        if !asked && !self.wal_is_past_limit() {
             return;
         }
         let started = std::time::Instant::now();
+        let _pass = self.pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match checkpoint(conn) {
             Ok(progress) => {
                 tracing::debug!(
@@ -84,6 +105,12 @@ impl Checkpointer {
                 self.restart.store(true, Ordering::Relaxed);
             }
         }
+    }
+}
+
+impl Checkpointer {
+    fn wal_is_past_limit(&self) -> bool {
+        std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_LIMIT_BYTES)
     }
 }
 
@@ -109,9 +136,13 @@ fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<Progress> {
     })
 }
 
-fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, restart: &AtomicBool) {
+fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, restart: &AtomicBool, pass: &Mutex<()>) {
     while queue.recv().is_ok() {
-        match checkpoint(conn) {
+        let done = {
+            let _pass = pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            checkpoint(conn)
+        };
+        match done {
             Ok(progress) if progress.frames >= RESTART_FRAMES => restart.store(true, Ordering::Relaxed),
             Ok(_) => {}
             Err(e) => tracing::warn!("a WAL checkpoint failed: {e}"),
@@ -157,14 +188,15 @@ mod tests {
         let writer = rusqlite::Connection::open(&path).unwrap();
         writer
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;                  CREATE TABLE t (body BLOB)",
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; \
+                 CREATE TABLE t (body BLOB)",
             )
             .unwrap();
         let checkpointer = Checkpointer::start(&path).unwrap();
         let wal = dir.path().join("db.sqlite-wal");
-        let page = 4096;
         let mut largest = 0;
-        // At least 24,000 pages in all: six times the length at which the WAL starts over.
+        // Over 24,000 pages in all: six times the length at which the thread asks for a start
+        // over, and more than twice the limit at which the writer no longer waits to be asked.
         let commits = 6 * RESTART_FRAMES as usize;
         for _ in 0..commits {
             writer.execute("INSERT INTO t (body) VALUES (zeroblob(3000))", []).unwrap();
@@ -172,11 +204,14 @@ mod tests {
             checkpointer.finish_if_asked(&writer);
             largest = largest.max(std::fs::metadata(&wal).unwrap().len());
         }
-        let written = commits as u64 * page;
         // The WAL header's checkpoint sequence number counts the times the WAL started over.
         let header = std::fs::read(&wal).unwrap();
         let restarts = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
-        assert!(restarts >= 2, "the WAL started over {restarts} times while {written} bytes were written");
-        assert!(largest < written / 2, "the WAL grew to {largest} bytes for {written} bytes written");
+        assert!(restarts >= 2, "the WAL started over {restarts} times in {commits} commits");
+        // Past the limit the writer checkpoints after every commit: one commit's frames over it.
+        assert!(
+            largest <= WAL_LIMIT_BYTES + 64 * 1024,
+            "the WAL grew to {largest} bytes (limit {WAL_LIMIT_BYTES}) in {commits} commits"
+        );
     }
 }

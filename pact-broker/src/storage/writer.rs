@@ -134,7 +134,10 @@ fn open(path: &Path, sync: SqliteSync) -> StorageResult<Connection> {
     };
     let checkpointer = match Checkpointer::start(path) {
         Ok(checkpointer) => {
-            conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+            conn.execute_batch(&format!(
+                "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {}",
+                super::checkpoint::WAL_LIMIT_BYTES
+            ))?;
             Some(checkpointer)
         }
         Err(e) => {
