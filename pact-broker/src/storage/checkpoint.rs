@@ -155,19 +155,25 @@ fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, restart: &Atomic
 mod tests {
     use super::*;
 
+    /// A database in WAL mode with automatic checkpoints off, as the writer opens it, after
+    /// `sql`; its path and the connection.
+    fn wal_database(dir: &Path, sql: &str) -> (PathBuf, rusqlite::Connection) {
+        let path = dir.join("db.sqlite");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0").unwrap();
+        conn.execute_batch(sql).unwrap();
+        (path, conn)
+    }
+
     #[test]
     fn a_nudge_copies_the_wal_into_the_database_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db.sqlite");
-        let writer = rusqlite::Connection::open(&path).unwrap();
-        writer
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; \
-                 CREATE TABLE t (body TEXT); \
-                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
-                 INSERT INTO t SELECT hex(randomblob(1000)) FROM n;",
-            )
-            .unwrap();
+        let (path, _writer) = wal_database(
+            dir.path(),
+            "CREATE TABLE t (body TEXT); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
+             INSERT INTO t SELECT hex(randomblob(1000)) FROM n;",
+        );
         let size = || std::fs::metadata(&path).unwrap().len();
         assert!(size() < 100_000, "nothing is checkpointed yet: {}", size());
         let checkpointer = Checkpointer::start(&path).unwrap();
@@ -184,14 +190,8 @@ mod tests {
     #[test]
     fn the_wal_starts_over_under_continuous_writes() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db.sqlite");
-        let writer = rusqlite::Connection::open(&path).unwrap();
-        writer
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; \
-                 CREATE TABLE t (body BLOB)",
-            )
-            .unwrap();
+        let (path, writer) =
+            wal_database(dir.path(), "PRAGMA synchronous = NORMAL; CREATE TABLE t (body BLOB)");
         let checkpointer = Checkpointer::start(&path).unwrap();
         let wal = dir.path().join("db.sqlite-wal");
         let mut largest = 0;
