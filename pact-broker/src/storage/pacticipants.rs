@@ -50,7 +50,7 @@ pub async fn find_or_create(conn: &mut Conn, name: &str) -> StorageResult<(Pacti
     )
     .bind(name)
     .bind(&at)
-    .fetch_optional(&mut *conn)
+    .fetch_inserted_id(&mut *conn)
     .await?;
     let found = find(conn, name).await?;
     match found {

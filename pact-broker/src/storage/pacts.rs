@@ -52,7 +52,7 @@ pub async fn insert_pact_version(
     content: &str,
 ) -> StorageResult<PactVersion> {
     let at = now();
-    let inserted: Option<i64> = db::query_scalar(
+    let inserted = db::query(
         "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING RETURNING id",
     )
@@ -61,7 +61,7 @@ pub async fn insert_pact_version(
     .bind(sha)
     .bind(content)
     .bind(&at)
-    .fetch_optional(&mut *conn)
+    .fetch_inserted_id(&mut *conn)
     .await?;
     if let Some(id) = inserted {
         // The row as just written: no need to read it back.
@@ -97,7 +97,7 @@ pub async fn create_publication(
     pact_version: &PactVersion,
 ) -> StorageResult<PactPublication> {
     let at = now();
-    let id: i64 = db::query_scalar(
+    let id = db::query(
         "INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
     )
@@ -106,8 +106,9 @@ pub async fn create_publication(
     .bind(consumer_version.id)
     .bind(pact_version.id)
     .bind(&at)
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_inserted_id(&mut *conn)
+    .await?
+    .ok_or_else(|| StorageError::Corrupt("a pact publication was not inserted".into()))?;
     Ok(PactPublication {
         id,
         consumer_id: consumer.id,

@@ -28,7 +28,7 @@ pub struct NewVerification {
 
 /// Stores a verification result; its id is the verification number.
 pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Verification> {
-    let row = db::query(
+    let id = db::query(
         "INSERT INTO verifications (pact_version_id, provider_version_id, success, build_url, test_results, \
          verified_by, pending, wip, consumer_version_selectors, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -43,9 +43,9 @@ pub async fn insert(conn: &mut Conn, new: &NewVerification) -> StorageResult<Ver
     .bind(i64::from(new.wip))
     .bind(new.consumer_version_selectors.as_deref())
     .bind(now())
-    .fetch_one(&mut *conn)
-    .await?;
-    let id: i64 = row.try_get::<i64, _>(0)?;
+    .fetch_inserted_id(&mut *conn)
+    .await?
+    .ok_or_else(|| StorageError::Corrupt("a verification was not inserted".into()))?;
     find(conn, id)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("verification {id} vanished after insert")))

@@ -46,7 +46,7 @@ pub async fn find_or_create_with_build_url(
         return Ok((found, false));
     }
     let at = now();
-    let inserted: Option<i64> = db::query_scalar(
+    let inserted = db::query(
         "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          ON CONFLICT (pacticipant_id, number) DO NOTHING RETURNING id",
     )
@@ -54,7 +54,7 @@ pub async fn find_or_create_with_build_url(
     .bind(number)
     .bind(build_url)
     .bind(&at)
-    .fetch_optional(&mut *conn)
+    .fetch_inserted_id(&mut *conn)
     .await?;
     if let Some(id) = inserted {
         // The row as just written: no need to read it back.
@@ -236,14 +236,14 @@ pub async fn add_tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageRes
 
 /// Tags a version, without reading the tag back ([`add_tag`] does); `true` when the tag is new.
 pub async fn tag(conn: &mut Conn, version_id: i64, name: &str) -> StorageResult<bool> {
-    let inserted: Option<i64> = db::query_scalar(
+    let inserted = db::query(
         "INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (version_id, name) DO NOTHING RETURNING id",
     )
     .bind(version_id)
     .bind(name)
     .bind(now())
-    .fetch_optional(&mut *conn)
+    .fetch_inserted_id(&mut *conn)
     .await?;
     Ok(inserted.is_some())
 }
@@ -323,14 +323,14 @@ pub async fn put_on_branch(
     let branch_id = match found {
         Some(id) => id,
         None => {
-            let created: Option<i64> = db::query_scalar(
+            let created = db::query(
                 "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (pacticipant_id, name) DO NOTHING RETURNING id",
             )
             .bind(pacticipant_id)
             .bind(branch)
             .bind(&at)
-            .fetch_optional(&mut *conn)
+            .fetch_inserted_id(&mut *conn)
             .await?;
             match created {
                 Some(id) => id,
@@ -345,14 +345,14 @@ pub async fn put_on_branch(
             }
         }
     };
-    let inserted: Option<i64> = db::query_scalar(
+    let inserted = db::query(
         "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (branch_id, version_id) DO NOTHING RETURNING id",
     )
     .bind(branch_id)
     .bind(version_id)
     .bind(&at)
-    .fetch_optional(&mut *conn)
+    .fetch_inserted_id(&mut *conn)
     .await?;
     if !matches!(main_branch, Some(Some(_))) {
         pacticipants::detect_main_branch(conn, pacticipant_id, branch).await?;
