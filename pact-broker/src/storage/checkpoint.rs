@@ -25,7 +25,7 @@
 //! over.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
@@ -46,6 +46,10 @@ pub(crate) struct Checkpointer {
     nudges: mpsc::SyncSender<()>,
     /// Set by the thread when the WAL is long enough to start over.
     restart: Arc<AtomicBool>,
+    /// The WAL's length in frames when the writer last copied all of it (-1: never): the WAL
+    /// starts over at the writer's next transaction, so a pass that finds it so has nothing
+    /// to ask for.
+    finished: Arc<AtomicI64>,
     /// Held by whichever of the thread and the writer is checkpointing.
     pass: Arc<Mutex<()>>,
     /// The WAL file.
@@ -59,15 +63,20 @@ impl Checkpointer {
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
         let (nudges, queue) = mpsc::sync_channel(1);
         let restart = Arc::new(AtomicBool::new(false));
+        let finished = Arc::new(AtomicI64::new(-1));
         let pass = Arc::new(Mutex::new(()));
-        let (asks, passes) = (Arc::clone(&restart), Arc::clone(&pass));
+        let shared = Shared {
+            restart: Arc::clone(&restart),
+            finished: Arc::clone(&finished),
+            pass: Arc::clone(&pass),
+        };
         std::thread::Builder::new()
             .name("pact-broker-checkpoint".into())
-            .spawn(move || run(&conn, &queue, &asks, &passes))
+            .spawn(move || run(&conn, &queue, &shared))
             .map_err(|e| e.to_string())?;
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
-        Ok(Checkpointer { nudges, restart, pass, wal: PathBuf::from(wal) })
+        Ok(Checkpointer { nudges, restart, finished, pass, wal: PathBuf::from(wal) })
     }
 
     /// Asks for a checkpoint soon (there were commits).
@@ -96,7 +105,9 @@ impl Checkpointer {
                     elapsed_us = started.elapsed().as_micros() as u64,
                     "WAL checkpointed by the writer"
                 );
-                if !progress.complete() {
+                if progress.complete() {
+                    self.finished.store(progress.frames, Ordering::Relaxed);
+                } else {
                     self.restart.store(true, Ordering::Relaxed);
                 }
             }
@@ -136,14 +147,30 @@ fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<Progress> {
     })
 }
 
-fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, restart: &AtomicBool, pass: &Mutex<()>) {
+/// What the thread shares with the writer's side.
+struct Shared {
+    restart: Arc<AtomicBool>,
+    finished: Arc<AtomicI64>,
+    pass: Arc<Mutex<()>>,
+}
+
+fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, shared: &Shared) {
     while queue.recv().is_ok() {
         let done = {
-            let _pass = pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _pass = shared.pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             checkpoint(conn)
         };
         match done {
-            Ok(progress) if progress.frames >= RESTART_FRAMES => restart.store(true, Ordering::Relaxed),
+            // A pass that waited for the writer's own checkpoint finds the WAL the writer left
+            // complete, which starts over at its next transaction: asking again would only
+            // hold the writer up for a checkpoint with nothing to copy.
+            Ok(progress)
+                if progress.frames >= RESTART_FRAMES
+                    && !(progress.complete()
+                        && progress.frames == shared.finished.load(Ordering::Relaxed)) =>
+            {
+                shared.restart.store(true, Ordering::Relaxed);
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!("a WAL checkpoint failed: {e}"),
         }
@@ -183,6 +210,38 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(size() >= 1_000_000, "the database file holds the rows: {} bytes", size());
+    }
+
+    /// A pass that comes after the writer's own checkpoint, before the writer's next
+    /// transaction, finds the WAL complete: it does not ask the writer for another checkpoint,
+    /// and the next transaction starts the WAL over.
+    #[test]
+    fn a_pass_after_the_writers_checkpoint_does_not_ask_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = RESTART_FRAMES + 100;
+        let (path, writer) = wal_database(
+            dir.path(),
+            &format!(
+                "CREATE TABLE t (body BLOB); \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+                 INSERT INTO t SELECT zeroblob(3000) FROM n;"
+            ),
+        );
+        let checkpointer = Checkpointer::start(&path).unwrap();
+        checkpointer.restart.store(true, Ordering::Relaxed);
+        checkpointer.finish_if_asked(&writer);
+        assert!(!checkpointer.restart.load(Ordering::Relaxed), "the writer copied the whole WAL");
+        checkpointer.nudge();
+        // The nudge is taken at once; the pass holds the lock while it runs, and the flag is
+        // set, if at all, as soon as it returns.
+        std::thread::sleep(Duration::from_millis(100));
+        drop(checkpointer.pass.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!checkpointer.restart.load(Ordering::Relaxed), "the writer was asked again");
+        writer.execute("INSERT INTO t (body) VALUES (zeroblob(10))", []).unwrap();
+        let header = std::fs::read(dir.path().join("db.sqlite-wal")).unwrap();
+        let restarts = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
+        assert_eq!(restarts, 1, "the next transaction started the WAL over");
     }
 
     /// A writer that commits without pause, as under load: the WAL starts over instead of
