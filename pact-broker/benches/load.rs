@@ -14,7 +14,11 @@
 //!
 //! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
 //! PostgreSQL, and the broker's peak RSS (and SQLite's WAL size) at the end of each backend's
-//! rows. The request bodies are built before each row's clock starts. PostgreSQL is
+//! rows. The last column, `broker µs`, is the broker process's CPU time (every thread, user
+//! and system) per request during the row: it moves much less than the throughput when the
+//! machine's cores are shared with the clients, so it is the figure to compare two builds by
+//! (on PostgreSQL it leaves out the database server's own CPU). The request bodies are built
+//! before each row's clock starts. PostgreSQL is
 //! `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in it); without it, the
 //! benchmark starts a throwaway cluster with `scripts/postgres.sh` (with `PACT_PG_DURABLE=1`, so
 //! fsync stays on) and stops it at the end.
@@ -62,8 +66,8 @@ fn main() {
         load_average()
     );
     println!(
-        "{:<10} {:<18} {:>7} {:>9} {:>9} {:>9} {:>9}",
-        "backend", "operation", "clients", "p50 ms", "p99 ms", "max ms", "req/s"
+        "{:<10} {:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11}",
+        "backend", "operation", "clients", "p50 ms", "p99 ms", "max ms", "req/s", "broker µs"
     );
     if wanted("sqlite") {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -374,17 +378,26 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
             round += 1;
             // Warm-up: connections, caches, the database's pages.
             measure(&http, &broker, op, clients, clients * 5, round * 1000).await;
+            let cpu_before = cpu_ticks(broker.child.id());
             let (mut latencies, wall) = measure(&http, &broker, op, clients, requests, round).await;
+            let cpu = cpu_ticks(broker.child.id()).zip(cpu_before).map(|(after, before)| after - before);
             latencies.sort();
+            // The broker's CPU time (user and system, all threads) per request: unlike the
+            // throughput, it does not move with what else the machine's cores are doing.
+            let cpu_per_request = cpu.map_or_else(
+                || "-".to_string(),
+                |ticks| format!("{:.0}", ticks as f64 / ticks_per_second() * 1e6 / latencies.len() as f64),
+            );
             println!(
-                "{:<10} {:<18} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.0}",
+                "{:<10} {:<18} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {:>11}",
                 backend,
                 op.name(),
                 clients,
                 percentile(&latencies, 0.50),
                 percentile(&latencies, 0.99),
                 percentile(&latencies, 1.0),
-                latencies.len() as f64 / wall.as_secs_f64()
+                latencies.len() as f64 / wall.as_secs_f64(),
+                cpu_per_request
             );
         }
     }
@@ -395,6 +408,26 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
         // It starts over once it holds 4,000 pages: it does not grow with what was written.
         println!("{backend} WAL file: {} KiB", wal.len() / 1024);
     }
+}
+
+/// The CPU time a live process has used, user and system, in clock ticks (`/proc/<pid>/stat`).
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the name.
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Clock ticks per second for [`cpu_ticks`] (`getconf CLK_TCK`; 100 on Linux).
+fn ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// The peak resident set size of a live process (`VmHWM` in `/proc/<pid>/status`), in KiB.
