@@ -161,9 +161,9 @@ fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, shared: &Shared)
             checkpoint(conn)
         };
         match done {
-            // A pass that waited for the writer's own checkpoint finds the WAL the writer left
-            // complete, which starts over at its next transaction: asking again would only
-            // hold the writer up for a checkpoint with nothing to copy.
+            // A pass that waited for the writer's own checkpoint finds the WAL as the writer left
+            // it, all copied; it starts over at the writer's next transaction. Asking again
+            // would make the writer pause once more after that transaction, for nothing.
             Ok(progress)
                 if progress.frames >= RESTART_FRAMES
                     && !(progress.complete()
