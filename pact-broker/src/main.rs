@@ -51,7 +51,7 @@ fn main() -> ExitCode {
 
 /// jemalloc instead of the system allocator: a request allocates and frees thousands of small
 /// blocks (JSON trees, the pact model, the response), and glibc's malloc and free were a
-/// quarter of the HTTP workers' CPU. With jemalloc a publish costs the broker about 11% less
+/// quarter of the HTTP workers' CPU. With jemalloc a publish costs the broker about 12% less
 /// CPU; the price is a higher peak RSS under many concurrent large answers (87 MB against
 /// 58 MB with 50 clients asking for never-cached pacts for verification). BENCHMARKS.md has
 /// the runs.

@@ -44,16 +44,22 @@ pub(crate) const WAL_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 /// The sending side of the checkpointing thread.
 pub(crate) struct Checkpointer {
     nudges: mpsc::SyncSender<()>,
+    /// What the thread and the writer share.
+    shared: Arc<Shared>,
+    /// The WAL file.
+    wal: PathBuf,
+}
+
+/// What the checkpointing thread and the writer share.
+struct Shared {
     /// Set by the thread when the WAL is long enough to start over.
-    restart: Arc<AtomicBool>,
+    restart: AtomicBool,
     /// The WAL's length in frames when the writer last copied all of it (-1: never): the WAL
     /// starts over at the writer's next transaction, so a pass that finds it so has nothing
     /// to ask for.
-    finished: Arc<AtomicI64>,
+    finished: AtomicI64,
     /// Held by whichever of the thread and the writer is checkpointing.
-    pass: Arc<Mutex<()>>,
-    /// The WAL file.
-    wal: PathBuf,
+    pass: Mutex<()>,
 }
 
 impl Checkpointer {
@@ -62,21 +68,19 @@ impl Checkpointer {
         let conn = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
         let (nudges, queue) = mpsc::sync_channel(1);
-        let restart = Arc::new(AtomicBool::new(false));
-        let finished = Arc::new(AtomicI64::new(-1));
-        let pass = Arc::new(Mutex::new(()));
-        let shared = Shared {
-            restart: Arc::clone(&restart),
-            finished: Arc::clone(&finished),
-            pass: Arc::clone(&pass),
-        };
+        let shared = Arc::new(Shared {
+            restart: AtomicBool::new(false),
+            finished: AtomicI64::new(-1),
+            pass: Mutex::new(()),
+        });
+        let theirs = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("pact-broker-checkpoint".into())
-            .spawn(move || run(&conn, &queue, &shared))
+            .spawn(move || run(&conn, &queue, &theirs))
             .map_err(|e| e.to_string())?;
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
-        Ok(Checkpointer { nudges, restart, finished, pass, wal: PathBuf::from(wal) })
+        Ok(Checkpointer { nudges, shared, wal: PathBuf::from(wal) })
     }
 
     /// Asks for a checkpoint soon (there were commits).
@@ -91,12 +95,12 @@ impl Checkpointer {
     /// next transaction starts the WAL over. Asks again later if a reader kept frames from
     /// being copied.
     pub(crate) fn finish_if_asked(&self, conn: &rusqlite::Connection) {
-        let asked = self.restart.swap(false, Ordering::Relaxed);
+        let asked = self.shared.restart.swap(false, Ordering::Relaxed);
         if !asked && !self.wal_is_past_limit() {
             return;
         }
         let started = std::time::Instant::now();
-        let _pass = self.pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _pass = self.shared.pass.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match checkpoint(conn) {
             Ok(progress) => {
                 tracing::debug!(
@@ -106,14 +110,14 @@ impl Checkpointer {
                     "WAL checkpointed by the writer"
                 );
                 if progress.complete() {
-                    self.finished.store(progress.frames, Ordering::Relaxed);
+                    self.shared.finished.store(progress.frames, Ordering::Relaxed);
                 } else {
-                    self.restart.store(true, Ordering::Relaxed);
+                    self.shared.restart.store(true, Ordering::Relaxed);
                 }
             }
             Err(e) => {
                 tracing::warn!("a WAL checkpoint failed: {e}");
-                self.restart.store(true, Ordering::Relaxed);
+                self.shared.restart.store(true, Ordering::Relaxed);
             }
         }
     }
@@ -145,13 +149,6 @@ fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<Progress> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
         Ok(Progress { busy: row.get::<_, i64>(0)? != 0, frames: row.get(1)?, copied: row.get(2)? })
     })
-}
-
-/// What the thread shares with the writer's side.
-struct Shared {
-    restart: Arc<AtomicBool>,
-    finished: Arc<AtomicI64>,
-    pass: Arc<Mutex<()>>,
 }
 
 fn run(conn: &rusqlite::Connection, queue: &mpsc::Receiver<()>, shared: &Shared) {
@@ -228,16 +225,16 @@ mod tests {
             ),
         );
         let checkpointer = Checkpointer::start(&path).unwrap();
-        checkpointer.restart.store(true, Ordering::Relaxed);
+        checkpointer.shared.restart.store(true, Ordering::Relaxed);
         checkpointer.finish_if_asked(&writer);
-        assert!(!checkpointer.restart.load(Ordering::Relaxed), "the writer copied the whole WAL");
+        assert!(!checkpointer.shared.restart.load(Ordering::Relaxed), "the writer copied the whole WAL");
         checkpointer.nudge();
         // The nudge is taken at once; the pass holds the lock while it runs, and the flag is
         // set, if at all, as soon as it returns.
         std::thread::sleep(Duration::from_millis(100));
-        drop(checkpointer.pass.lock().unwrap());
+        drop(checkpointer.shared.pass.lock().unwrap());
         std::thread::sleep(Duration::from_millis(100));
-        assert!(!checkpointer.restart.load(Ordering::Relaxed), "the writer was asked again");
+        assert!(!checkpointer.shared.restart.load(Ordering::Relaxed), "the writer was asked again");
         writer.execute("INSERT INTO t (body) VALUES (zeroblob(10))", []).unwrap();
         let header = std::fs::read(dir.path().join("db.sqlite-wal")).unwrap();
         let restarts = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);

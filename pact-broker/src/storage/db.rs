@@ -33,7 +33,10 @@ pub trait Db: Send {
     fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64>;
     /// Runs an insert of one row that ends in `RETURNING id` (see [`Query::fetch_inserted_id`]);
     /// returns the new row's id, or `None` when `ON CONFLICT … DO NOTHING` inserted nothing.
-    fn insert_id<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<i64>>;
+    /// By default the statement runs as written and the id is its one returned column.
+    fn insert_id<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<i64>> {
+        Box::pin(async move { self.fetch_optional(sql, args).await?.map(|row| row.try_get(0)).transpose() })
+    }
 }
 
 /// An argument bound to a placeholder. A `NULL` keeps its type: PostgreSQL refuses an integer
@@ -448,17 +451,6 @@ fn sqlx_execute<'a>(conn: &'a mut AnyConnection, sql: &'a str, args: &'a [Arg]) 
     Box::pin(async move { Ok(bind_sqlx(sql, args).execute(conn).await?.rows_affected()) })
 }
 
-fn sqlx_insert_id<'a>(
-    conn: &'a mut AnyConnection,
-    sql: &'a str,
-    args: &'a [Arg],
-) -> DbFuture<'a, Option<i64>> {
-    Box::pin(async move {
-        let row = bind_sqlx(sql, args).fetch_optional(conn).await?;
-        row.map(|row| Row { columns: column_names(&row), values: Values::Sqlx(row) }.try_get(0)).transpose()
-    })
-}
-
 /// sqlx's connection, and a pooled one (the same connection behind a guard).
 macro_rules! sqlx_db {
     ($($connection:ty),+) => {$(
@@ -471,9 +463,6 @@ macro_rules! sqlx_db {
             }
             fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, u64> {
                 sqlx_execute(self, sql, args)
-            }
-            fn insert_id<'a>(&'a mut self, sql: &'a str, args: &'a [Arg]) -> DbFuture<'a, Option<i64>> {
-                sqlx_insert_id(self, sql, args)
             }
         }
     )+};
