@@ -2,11 +2,11 @@
 //!
 //! Two kinds of connection implement [`Db`]:
 //!
-//! - sqlx's [`AnyConnection`] (and a pooled one): every PostgreSQL query, and SQLite's reads;
+//! - sqlx's [`AnyConnection`] (and a pooled one): every PostgreSQL query;
 //! - an in-process [`rusqlite::Connection`]: SQLite's single writer ([`super::writer`]), which
-//!   runs the statements of every write in its own thread. Each statement costs a few
-//!   microseconds there, against tens through sqlx's SQLite worker thread, and the writer is
-//!   the path every write waits for.
+//!   runs the statements of every write in its own thread, and SQLite's pooled readers
+//!   ([`super::readers`]). Each statement costs a few microseconds there, against tens
+//!   through sqlx's SQLite worker thread, which hands every statement to a thread of its own.
 //!
 //! A query is built with [`query`] or [`query_scalar`] (the shape of sqlx's functions of the
 //! same names), in the SQL both backends accept, with `$1`, `$2`, … placeholders. Results come
@@ -470,7 +470,7 @@ macro_rules! sqlx_db {
 
 sqlx_db!(AnyConnection, sqlx::pool::PoolConnection<Any>);
 
-// ---- rusqlite: SQLite's writer, in its own thread ----
+// ---- rusqlite: SQLite's writer and readers, in-process ----
 
 /// Binds `args` to a prepared statement by placeholder number (`$3` takes the third argument,
 /// wherever it appears in the text, as sqlx binds them).
@@ -526,7 +526,7 @@ fn rusqlite_rows(
     args: &[Arg],
     limit: usize,
 ) -> StorageResult<Vec<Row>> {
-    tracing::trace!(sql, "statement on the SQLite writer");
+    tracing::trace!(sql, "SQLite statement");
     let mut statement = conn.prepare_cached(sql)?;
     bind_rusqlite(&mut statement, args)?;
     // `execute` wants no rows: no column names either.
@@ -590,7 +590,7 @@ fn rusqlite_insert_id(conn: &rusqlite::Connection, sql: &str, args: &[Arg]) -> S
     let Some(plain) = plain else {
         return rusqlite_rows(conn, sql, args, 1)?.into_iter().next().map(|row| row.try_get(0)).transpose();
     };
-    tracing::trace!(sql = plain, "statement on the SQLite writer");
+    tracing::trace!(sql = plain, "SQLite statement");
     let mut statement = conn.prepare_cached(plain)?;
     bind_rusqlite(&mut statement, args)?;
     match statement.raw_execute()? {

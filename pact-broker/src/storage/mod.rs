@@ -12,8 +12,8 @@
 //!   SQLite has one writer at a time anyway, and a single writer never meets `SQLITE_BUSY`.
 //!   Jobs that arrive together share one commit (group commit), and with `synchronous = FULL`
 //!   (the default; see [`SqliteSync`] for `NORMAL`) nothing is acknowledged before it is on
-//!   the disk. That connection is rusqlite's, in-process; reads go through a pool of sqlx
-//!   connections, which WAL lets run beside the writer.
+//!   the disk. That connection is rusqlite's, in-process; so are the pooled read connections
+//!   ([`readers`]), which WAL lets run beside the writer.
 //! - **PostgreSQL**: one sqlx pool serves both, each transaction commits on its own
 //!   (PostgreSQL groups concurrent commits itself), and the server keeps nothing in memory
 //!   that another replica would need.
@@ -29,6 +29,7 @@ pub mod matrix;
 pub mod migrations;
 pub mod pacticipants;
 pub mod pacts;
+pub mod readers;
 pub mod records;
 pub mod verifications;
 pub mod versions;
@@ -38,13 +39,14 @@ pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection as _, Executor};
 
+pub use readers::ReadConn;
 pub use records::*;
 
 /// Where the data lives.
@@ -212,13 +214,18 @@ pub enum StorageError {
 /// Result alias of the storage layer.
 pub type StorageResult<T> = Result<T, StorageError>;
 
-/// The broker's database: a pool (for reads only on SQLite, where the writer thread owns the
-/// write connection).
+/// The broker's database.
 #[derive(Debug, Clone)]
 pub struct Storage {
-    pool: AnyPool,
-    backend: Backend,
-    writer: Option<std::sync::Arc<writer::Writer>>,
+    access: Access,
+}
+
+#[derive(Debug, Clone)]
+enum Access {
+    /// In-process connections: pooled readers, and the writer thread's one write connection.
+    Sqlite { readers: Arc<readers::Readers>, writer: Arc<writer::Writer> },
+    /// One sqlx pool for reads and writes.
+    Postgres { pool: AnyPool },
 }
 
 const SQLITE_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#').add(b' ');
@@ -263,19 +270,9 @@ impl Storage {
                 setup.execute(pragmas).await.map_err(connect_error)?;
                 migrations::run(&mut setup, Backend::Sqlite).await?;
                 setup.close().await.map_err(connect_error)?;
-                let writer = writer::Writer::spawn(path, options.sqlite_sync)?;
-                let read = AnyPoolOptions::new()
-                    .max_connections(max_connections.max(1))
-                    .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
-                                .await
-                                .map(|_| ())
-                        })
-                    })
-                    .connect_lazy_with(connect_options);
-                Storage { pool: read, backend: Backend::Sqlite, writer: Some(std::sync::Arc::new(writer)) }
+                let writer = Arc::new(writer::Writer::spawn(path, options.sqlite_sync)?);
+                let readers = Arc::new(readers::Readers::new(path, max_connections));
+                Storage { access: Access::Sqlite { readers, writer } }
             }
             DatabaseUrl::Postgres(url) => {
                 let connect_options = AnyConnectOptions::from_str(url).map_err(connect_error)?;
@@ -288,7 +285,7 @@ impl Storage {
                 let mut conn = pool.acquire().await?;
                 migrations::run(&mut conn, Backend::Postgres).await?;
                 drop(conn);
-                Storage { pool, backend: Backend::Postgres, writer: None }
+                Storage { access: Access::Postgres { pool } }
             }
         };
         Ok(storage)
@@ -296,16 +293,24 @@ impl Storage {
 
     /// The backend.
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.access {
+            Access::Sqlite { .. } => Backend::Sqlite,
+            Access::Postgres { .. } => Backend::Postgres,
+        }
     }
 
-    /// A connection for reads.
+    /// A connection for reads, back in its pool when dropped. On SQLite it is an in-process
+    /// connection, and each statement runs in the task that awaits it ([`readers`]).
     ///
     /// # Errors
     ///
-    /// No connection could be had within the pool's timeout.
-    pub async fn read(&self) -> StorageResult<PoolConnection<Any>> {
-        Ok(self.pool.acquire().await?)
+    /// No connection could be had within the pool's timeout (30 s), or a new one could not
+    /// be opened.
+    pub async fn read(&self) -> StorageResult<ReadConn> {
+        match &self.access {
+            Access::Sqlite { readers, .. } => readers.acquire().await,
+            Access::Postgres { pool } => Ok(ReadConn::from(pool.acquire().await?)),
+        }
     }
 
     /// Runs `job` in a write transaction and commits it; nothing of it is stored when it
@@ -324,10 +329,11 @@ impl Storage {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        if let Some(writer) = &self.writer {
-            return writer.run(job).await;
-        }
-        let mut tx = self.pool.begin().await.map_err(StorageError::from)?;
+        let pool = match &self.access {
+            Access::Sqlite { writer, .. } => return writer.run(job).await,
+            Access::Postgres { pool } => pool,
+        };
+        let mut tx = pool.begin().await.map_err(StorageError::from)?;
         match job(&mut *tx).await {
             Ok(value) => {
                 generation::bump(&mut *tx).await?;
@@ -344,10 +350,13 @@ impl Storage {
     /// Closes every connection (waits for connections in use to be returned, and for the
     /// writes already queued).
     pub async fn close(&self) {
-        if let Some(writer) = &self.writer {
-            writer.close().await;
+        match &self.access {
+            Access::Sqlite { readers, writer } => {
+                readers.close();
+                writer.close().await;
+            }
+            Access::Postgres { pool } => pool.close().await,
         }
-        self.pool.close().await;
     }
 }
 
