@@ -140,9 +140,7 @@ pub async fn find(
         }
     }
     let mut grouped = group(chosen);
-    for pact in &mut grouped {
-        pending_status(conn, provider, request, pact).await?;
-    }
+    pending_status(conn, provider, request, &mut grouped).await?;
     if let Some(since) = &request.include_wip_pacts_since {
         if request.provider_version_branch.is_some() || !request.provider_version_tags.is_empty() {
             let wip = wip_pacts(conn, provider, request, since, &grouped).await?;
@@ -335,37 +333,44 @@ fn group(chosen: Vec<(PactPublication, Selection)>) -> Vec<VerifiablePact> {
     list
 }
 
-/// Pending status for the provider branch, or per provider tag, or overall.
+/// Pending status for the provider branch, or per provider tag, or overall, and each pact's
+/// consumer's main branch. For the branch (what current clients send), a few statements
+/// answer every pact at once.
 async fn pending_status(
     conn: &mut Conn,
     provider: &Pacticipant,
     request: &Request,
-    pact: &mut VerifiablePact,
+    pacts: &mut [VerifiablePact],
 ) -> Result<(), Error> {
-    let pact_version_id = pact.publication.pact_version_id;
-    pact.consumer_main_branch =
-        pacticipants::find_by_id(conn, pact.publication.consumer_id).await?.and_then(|c| c.main_branch);
+    let consumer_ids: Vec<i64> = pacts.iter().map(|p| p.publication.consumer_id).collect();
+    let consumers = pacticipants::find_by_ids(conn, &consumer_ids).await?;
+    for pact in pacts.iter_mut() {
+        pact.consumer_main_branch =
+            consumers.get(&pact.publication.consumer_id).and_then(|c| c.main_branch.clone());
+    }
     if let Some(branch) = &request.provider_version_branch {
-        pact.provider_branch = Some(branch.clone());
-        pact.pending = !verifications::any_success_on_branch(conn, pact_version_id, branch).await?
-            && !verifications::any_success_from_other_branch_before(
-                conn,
-                pact_version_id,
-                provider.id,
-                branch,
-            )
-            .await?;
-    } else if !request.provider_version_tags.is_empty() {
-        for tag in &request.provider_version_tags {
-            if verifications::any_success_for_tag(conn, pact_version_id, provider.id, tag).await? {
-                pact.non_pending_provider_tags.push(tag.clone());
-            } else {
-                pact.pending_provider_tags.push(tag.clone());
-            }
+        let ids: Vec<i64> = pacts.iter().map(|p| p.publication.pact_version_id).collect();
+        let verified = verifications::verified_for_branch(conn, &ids, provider.id, branch).await?;
+        for pact in pacts.iter_mut() {
+            pact.provider_branch = Some(branch.clone());
+            pact.pending = !verified.contains(&pact.publication.pact_version_id);
         }
-        pact.pending = !pact.pending_provider_tags.is_empty();
+    } else if !request.provider_version_tags.is_empty() {
+        for pact in pacts.iter_mut() {
+            let pact_version_id = pact.publication.pact_version_id;
+            for tag in &request.provider_version_tags {
+                if verifications::any_success_for_tag(conn, pact_version_id, provider.id, tag).await? {
+                    pact.non_pending_provider_tags.push(tag.clone());
+                } else {
+                    pact.pending_provider_tags.push(tag.clone());
+                }
+            }
+            pact.pending = !pact.pending_provider_tags.is_empty();
+        }
     } else {
-        pact.pending = !verifications::any_success(conn, pact_version_id).await?;
+        for pact in pacts.iter_mut() {
+            pact.pending = !verifications::any_success(conn, pact.publication.pact_version_id).await?;
+        }
     }
     Ok(())
 }
@@ -398,13 +403,11 @@ async fn wip_pacts(
         let s = selection(&publication, criterion, None);
         chosen.push((publication, s));
     }
-    let mut wip = Vec::new();
-    for mut pact in group(chosen) {
-        pending_status(conn, provider, request, &mut pact).await?;
-        if pact.pending {
-            pact.wip = true;
-            wip.push(pact);
-        }
+    let mut wip = group(chosen);
+    pending_status(conn, provider, request, &mut wip).await?;
+    wip.retain(|pact| pact.pending);
+    for pact in &mut wip {
+        pact.wip = true;
     }
     Ok(wip)
 }

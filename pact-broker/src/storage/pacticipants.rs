@@ -2,7 +2,9 @@
 
 use super::db;
 
-use super::{now, Conn, Pacticipant, StorageResult};
+use std::collections::HashMap;
+
+use super::{now, Args, Conn, Pacticipant, StorageResult};
 
 /// Branch names that become a pacticipant's main branch when it has none (the official
 /// broker's `PACT_BROKER_MAIN_BRANCH_CANDIDATES` default).
@@ -35,6 +37,15 @@ pub async fn find_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<Pactic
     let sql = format!("SELECT {} FROM pacticipants p WHERE p.id = $1", Pacticipant::COLUMNS);
     let row = db::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(Pacticipant::from_row).transpose()
+}
+
+/// The pacticipants with these ids (those that exist), by id: one statement for them all.
+pub async fn find_by_ids(conn: &mut Conn, ids: &[i64]) -> StorageResult<HashMap<i64, Pacticipant>> {
+    let mut args = Args::default();
+    let list = args.ints(ids.iter().copied());
+    let sql = format!("SELECT {} FROM pacticipants p WHERE p.id IN ({list})", Pacticipant::COLUMNS);
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| Pacticipant::from_row(row).map(|p| (p.id, p))).collect()
 }
 
 /// The pacticipant named `name`, created if missing; `true` when it was created.

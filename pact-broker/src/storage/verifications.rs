@@ -1,7 +1,9 @@
 //! Verification results, and the questions pending/WIP status asks of them.
 
+use std::collections::HashSet;
+
 use super::db;
-use super::{now, Conn, StorageError, StorageResult, Verification};
+use super::{now, Args, Conn, StorageError, StorageResult, Verification};
 
 /// A verification result to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,53 +99,44 @@ pub async fn any_success(conn: &mut Conn, pact_version_id: i64) -> StorageResult
     Ok(row.is_some())
 }
 
-/// Whether a provider version on `branch` verified this content successfully.
-pub async fn any_success_on_branch(
+/// Which of `pact_version_ids` are not pending for the provider's `branch`: those that a
+/// provider version on `branch` verified successfully, and those that a provider version on
+/// another branch verified successfully before `branch` was created (at any time, if it does
+/// not exist yet: this is how a new provider branch inherits what its parent verified). Two
+/// statements, however many pact versions.
+pub async fn verified_for_branch(
     conn: &mut Conn,
-    pact_version_id: i64,
-    branch: &str,
-) -> StorageResult<bool> {
-    let row = db::query(
-        "SELECT 1 FROM verifications ve JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
-         JOIN branches b ON b.id = bv.branch_id \
-         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND b.name = $2 LIMIT 1",
-    )
-    .bind(pact_version_id)
-    .bind(branch)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.is_some())
-}
-
-/// Whether a provider version on another branch than `branch` verified this content
-/// successfully before the provider's `branch` was created (any time, if it does not exist yet).
-/// This is how a new provider branch inherits what its parent already verified.
-pub async fn any_success_from_other_branch_before(
-    conn: &mut Conn,
-    pact_version_id: i64,
+    pact_version_ids: &[i64],
     provider_id: i64,
     branch: &str,
-) -> StorageResult<bool> {
+) -> StorageResult<HashSet<i64>> {
+    if pact_version_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
     let created: Option<String> =
         db::query_scalar("SELECT created_at FROM branches WHERE pacticipant_id = $1 AND name = $2")
             .bind(provider_id)
             .bind(branch)
             .fetch_optional(&mut *conn)
             .await?;
-    let mut sql = String::from(
-        "SELECT 1 FROM verifications ve JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
+    let mut args = Args::default();
+    let list = args.ints(pact_version_ids.iter().copied());
+    // Without the branch, a success on any branch counts.
+    let on_a_branch = match &created {
+        Some(created) => {
+            let branch = args.text(branch);
+            format!("(b.name = {branch} OR ve.created_at < {})", args.text(created))
+        }
+        None => "1 = 1".to_string(),
+    };
+    let sql = format!(
+        "SELECT DISTINCT ve.pact_version_id FROM verifications ve \
+         JOIN branch_versions bv ON bv.version_id = ve.provider_version_id \
          JOIN branches b ON b.id = bv.branch_id \
-         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND b.name <> $2",
+         WHERE ve.pact_version_id IN ({list}) AND ve.success = 1 AND {on_a_branch}"
     );
-    if created.is_some() {
-        sql.push_str(" AND ve.created_at < $3");
-    }
-    sql.push_str(" LIMIT 1");
-    let mut query = db::query(&sql).bind(pact_version_id).bind(branch);
-    if let Some(created) = &created {
-        query = query.bind(created.as_str());
-    }
-    Ok(query.fetch_optional(&mut *conn).await?.is_some())
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
 }
 
 /// Whether a provider version tagged `tag` verified this content successfully, or one with

@@ -9,6 +9,7 @@ use crate::support::*;
 on_both_backends!(
     selectors_choose_pacts_and_identical_content_is_listed_once,
     pending_follows_successful_verifications_on_the_provider_branch,
+    pending_is_decided_for_each_pact_of_one_answer,
     wip_pacts_are_added_when_asked_for,
     invalid_selectors_and_unknown_providers_are_refused,
     verification_results_are_published_and_read_back,
@@ -271,6 +272,58 @@ async fn pending_follows_successful_verifications_on_the_provider_branch(backend
     publish(&client, &broker, "Foo", "2", Some("main"), &[], "b").await;
     let by_tag = for_verification(&client, &broker, tags).await;
     assert_eq!(by_tag.json["_embedded"]["pacts"][0]["verificationProperties"]["pending"], json!(true));
+}
+
+/// Pending status is decided for all the pacts of an answer at once: each pact gets its own.
+async fn pending_is_decided_for_each_pact_of_one_answer(backend: Backend) {
+    let db = fresh_database(backend).await;
+    let broker = Broker::start(&db, &[]);
+    let client = Client::new();
+    for consumer in ["Foo", "Goo", "Hoo", "Ioo"] {
+        publish(&client, &broker, consumer, "1", Some("main"), &[], consumer).await;
+    }
+    let pending_by_consumer = |answer: &Resp| -> Vec<(String, Value)> {
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        answer.json["_embedded"]["pacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let name = p["_links"]["self"]["name"].as_str().unwrap();
+                let consumer = name.trim_start_matches("Pact between ").split(' ').next().unwrap();
+                (consumer.to_string(), p["verificationProperties"]["pending"].clone())
+            })
+            .collect()
+    };
+    let on = |branch: &str| json!({"consumerVersionSelectors": [{"mainBranch": true}], "providerVersionBranch": branch, "includePendingStatus": true});
+    let first = for_verification(&client, &broker, on("main")).await;
+    let href = |consumer: &str| {
+        first.json["_embedded"]["pacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["_links"]["self"]["name"].as_str().unwrap().contains(&format!(" {consumer} ")))
+            .map(|p| p["_links"]["self"]["href"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Foo: verified on main. Goo: failed on main. Hoo: verified on another branch, after main
+    // existed. Ioo: never verified.
+    assert_eq!(verify(&client, &href("Foo"), "100", Some("main"), true).await.status, 201);
+    assert_eq!(verify(&client, &href("Goo"), "101", Some("main"), false).await.status, 201);
+    assert_eq!(verify(&client, &href("Hoo"), "102", Some("feat"), true).await.status, 201);
+    // Pending for Foo, Goo, Hoo and Ioo, in that order.
+    let expected = |pending: [bool; 4]| {
+        ["Foo", "Goo", "Hoo", "Ioo"]
+            .iter()
+            .zip(pending)
+            .map(|(c, p)| (c.to_string(), json!(p)))
+            .collect::<Vec<_>>()
+    };
+    let main = for_verification(&client, &broker, on("main")).await;
+    assert_eq!(pending_by_consumer(&main), expected([false, true, true, true]), "{:#}", main.json);
+    // A branch that does not exist yet inherits every success, from any branch.
+    let new = for_verification(&client, &broker, on("brand-new")).await;
+    assert_eq!(pending_by_consumer(&new), expected([false, true, false, true]), "{:#}", new.json);
 }
 
 async fn wip_pacts_are_added_when_asked_for(backend: Backend) {
