@@ -426,7 +426,8 @@ def broker_rows(report, args):
     rss = {}
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) == 7 and parts[0] in ("sqlite", "postgres") and parts[2].isdigit():
+        # backend, operation, clients, p50, p99, max, req/s, broker µs, client µs
+        if len(parts) == 9 and parts[0] in ("sqlite", "postgres") and parts[2].isdigit():
             lines.append(parts)
         m = re.match(r"(sqlite|postgres) broker peak RSS: (\d+) KiB", line)
         if m:
@@ -609,8 +610,8 @@ def write(report, args, tools, started_at, load_start, command):
     if getattr(report, "broker_lines", None):
         w("## Broker load (pact-broker/benches/load.rs)\n")
         w(f"A release `pact-broker` process, closed-loop clients, {args.broker_requests} requests per row after a warm-up.\n")
-        w("| backend | operation | clients | p50 ms | p99 ms | max ms | req/s |")
-        w("|---|---|---|---|---|---|---|")
+        w("| backend | operation | clients | p50 ms | p99 ms | max ms | req/s | broker µs | client µs |")
+        w("|---|---|---|---|---|---|---|---|---|")
         for p in report.broker_lines:
             w("| " + " | ".join(p) + " |")
         w("")

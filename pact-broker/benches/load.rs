@@ -14,10 +14,11 @@
 //!
 //! on SQLite (a file in a temporary directory, `synchronous = FULL`, the default) and on
 //! PostgreSQL, and the broker's peak RSS (and SQLite's WAL size) at the end of each backend's
-//! rows. The last column, `broker µs`, is the broker process's CPU time (every thread, user
-//! and system) per request during the row: it moves much less than the throughput when the
+//! rows. The column `broker µs` is the broker process's CPU time (every thread, user and
+//! system) per request during the row: it moves much less than the throughput when the
 //! machine's cores are shared with the clients, so it is the figure to compare two builds by
-//! (on PostgreSQL it leaves out the database server's own CPU). The request bodies are built
+//! (on PostgreSQL it leaves out the database server's own CPU). `client µs` is the same for
+//! this process, the clients, which share the broker's cores. The request bodies are built
 //! before each row's clock starts. PostgreSQL is
 //! `PACT_BROKER_TEST_DATABASE_URL` (a fresh database is created in it); without it, the
 //! benchmark starts a throwaway cluster with `scripts/postgres.sh` (with `PACT_PG_DURABLE=1`, so
@@ -60,14 +61,19 @@ fn main() {
     let wanted = |name: &str| backends.iter().any(|b| b == name);
     let requests: usize =
         std::env::var("PACT_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // PACT_BENCH_CLIENT_THREADS: the clients' runtime threads (tokio's default: one per core).
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = std::env::var("PACT_BENCH_CLIENT_THREADS").ok().and_then(|v| v.parse().ok()) {
+        builder.worker_threads(threads);
+    }
+    let runtime = builder.enable_all().build().expect("runtime");
     println!(
         "pact-broker load benchmark: {requests} requests per row after a warm-up; load average {}",
         load_average()
     );
     println!(
-        "{:<10} {:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11}",
-        "backend", "operation", "clients", "p50 ms", "p99 ms", "max ms", "req/s", "broker µs"
+        "{:<10} {:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11} {:>11}",
+        "backend", "operation", "clients", "p50 ms", "p99 ms", "max ms", "req/s", "broker µs", "client µs"
     );
     if wanted("sqlite") {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -378,18 +384,26 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
             round += 1;
             // Warm-up: connections, caches, the database's pages.
             measure(&http, &broker, op, clients, clients * 5, round * 1000).await;
-            let cpu_before = cpu_ticks(broker.child.id());
+            let broker_before = cpu_ticks(broker.child.id());
+            let client_before = cpu_ticks(std::process::id());
             let (mut latencies, wall) = measure(&http, &broker, op, clients, requests, round).await;
-            let cpu = cpu_ticks(broker.child.id()).zip(cpu_before).map(|(after, before)| after - before);
             latencies.sort();
-            // The broker's CPU time (user and system, all threads) per request: unlike the
-            // throughput, it does not move with what else the machine's cores are doing.
-            let cpu_per_request = cpu.map_or_else(
-                || "-".to_string(),
-                |ticks| format!("{:.0}", ticks as f64 / ticks_per_second() * 1e6 / latencies.len() as f64),
-            );
+            // CPU time (user and system, all threads) per request, of the broker and of this
+            // process (the clients): unlike the throughput, it does not move with what else the
+            // machine's cores are doing. The clients share the broker's cores here.
+            let per_request = |pid: u32, before: Option<u64>| {
+                cpu_ticks(pid).zip(before).map_or_else(
+                    || "-".to_string(),
+                    |(after, before)| {
+                        let seconds = (after - before) as f64 / ticks_per_second();
+                        format!("{:.0}", seconds * 1e6 / latencies.len() as f64)
+                    },
+                )
+            };
+            let broker_cpu = per_request(broker.child.id(), broker_before);
+            let client_cpu = per_request(std::process::id(), client_before);
             println!(
-                "{:<10} {:<18} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {:>11}",
+                "{:<10} {:<18} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {:>11} {:>11}",
                 backend,
                 op.name(),
                 clients,
@@ -397,7 +411,8 @@ async fn run(backend: &str, database: &str, requests: usize, operations: &[Strin
                 percentile(&latencies, 0.99),
                 percentile(&latencies, 1.0),
                 latencies.len() as f64 / wall.as_secs_f64(),
-                cpu_per_request
+                broker_cpu,
+                client_cpu
             );
         }
     }
