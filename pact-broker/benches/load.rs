@@ -32,6 +32,7 @@
 //! PACT_BENCH_BROKER_BIN=/tmp/old/pact-broker cargo bench ...  # another build of the broker
 //! PACT_BENCH_CLIENTS=50 cargo bench ...                   # only the rows with 50 clients
 //! PACT_BENCH_BROKER_ARGS="--sqlite-synchronous normal" cargo bench ...  # more broker flags
+//! PACT_BENCH_CLIENT_THREADS=1 cargo bench ...             # the clients' runtime threads
 //! ```
 
 use std::io::{BufRead as _, BufReader};
