@@ -1,11 +1,15 @@
 //! SQLite's read connections: in-process, pooled, each statement run by the task that awaits it.
 //!
 //! Through sqlx's SQLite driver every statement is handed to the connection's own thread and
-//! its rows handed back: two thread wake-ups a statement, about 25 µs on this project's 2-core
-//! machine, where the statement itself takes a few. A never-cached pacts-for-verification
-//! answer runs about 50 statements, so the hand-overs were most of its cost. Here a statement
-//! runs in the calling task, on the runtime thread it is on, for the few microseconds an
-//! indexed read takes; WAL lets a read run beside the writer without waiting for it.
+//! its rows handed back: two thread wake-ups a statement, where an indexed read itself takes a
+//! few microseconds. A never-cached pacts-for-verification answer ran about 48 statements, and
+//! the hand-overs were over a third of its CPU (1,300 µs an answer through sqlx at 50 clients,
+//! 830 µs here; BENCHMARKS.md). Here a statement runs in the calling task, on the runtime
+//! thread it is on; WAL lets a read run beside the writer without waiting for it.
+//!
+//! The price: while a statement runs, its runtime thread serves nothing else. The broker's
+//! statements are indexed lookups of microseconds; a scan of a large table (the row counts of
+//! `/metrics`) holds one runtime thread for its duration, and the other threads go on.
 //!
 //! A connection is taken from the pool for a whole request ([`ReadConn`]) and put back when it
 //! is dropped. At most `max` are out at once; a request that finds none free waits for one, up
