@@ -352,7 +352,7 @@ impl Storage {
     pub async fn close(&self) {
         match &self.access {
             Access::Sqlite { readers, writer } => {
-                readers.close();
+                readers.close().await;
                 writer.close().await;
             }
             Access::Postgres { pool } => pool.close().await,

@@ -41,6 +41,9 @@ pub async fn find_by_id(conn: &mut Conn, id: i64) -> StorageResult<Option<Pactic
 
 /// The pacticipants with these ids (those that exist), by id: one statement for them all.
 pub async fn find_by_ids(conn: &mut Conn, ids: &[i64]) -> StorageResult<HashMap<i64, Pacticipant>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let mut args = Args::default();
     let list = args.ints(ids.iter().copied());
     let sql = format!("SELECT {} FROM pacticipants p WHERE p.id IN ({list})", Pacticipant::COLUMNS);

@@ -9,7 +9,12 @@
 //!
 //! The price: while a statement runs, its runtime thread serves nothing else. The broker's
 //! statements are indexed lookups of microseconds; a scan of a large table (the row counts of
-//! `/metrics`) holds one runtime thread for its duration, and the other threads go on.
+//! `/metrics`) holds one runtime thread for its duration, and the other threads go on. A
+//! request's statements would otherwise all run in one poll (each is ready at once), so each
+//! one first spends from tokio's co-operative budget: after a task's budget of work, it yields
+//! to the other tasks of its thread. Should a statement meet a lock (in WAL mode a reader
+//! does only in rare moments, such as the recovery after a crash), SQLite's busy handler
+//! sleeps on the runtime thread, for up to [`BUSY_TIMEOUT`].
 //!
 //! A connection is taken from the pool for a whole request ([`ReadConn`]) and put back when it
 //! is dropped. At most `max` are out at once; a request that finds none free waits for one, up
@@ -31,7 +36,7 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a statement waits on a lock before it fails (in WAL mode a reader waits only in
 /// rare moments, such as the recovery after a crash).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The pool of SQLite read connections to one database file.
 #[derive(Debug)]
@@ -39,17 +44,19 @@ pub(crate) struct Readers {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
     permits: Arc<Semaphore>,
+    max: u32,
 }
 
 impl Readers {
     /// A pool of at most `max` (at least one) connections to the database at `path`, opened
     /// when first needed.
     pub(crate) fn new(path: &Path, max: u32) -> Readers {
-        let max = usize::try_from(max.max(1)).unwrap_or(1);
+        let max = max.clamp(1, u32::try_from(Semaphore::MAX_PERMITS).unwrap_or(u32::MAX));
         Readers {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
-            permits: Arc::new(Semaphore::new(max)),
+            permits: Arc::new(Semaphore::new(usize::try_from(max).unwrap_or(1))),
+            max,
         }
     }
 
@@ -83,11 +90,16 @@ impl Readers {
         Ok(conn)
     }
 
-    /// Closes the idle connections and refuses new requests; connections in use close when
-    /// they are dropped.
-    pub(crate) fn close(&self) {
+    /// Refuses new requests, waits for the connections in use to come back (up to
+    /// [`ACQUIRE_TIMEOUT`]; one still out then closes when it is dropped), and closes them.
+    pub(crate) async fn close(&self) {
+        let all = tokio::time::timeout(ACQUIRE_TIMEOUT, self.permits.acquire_many(self.max)).await;
+        if all.is_err() {
+            tracing::warn!("a read connection was still in use when the database closed");
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.permits.close();
-        self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        idle.clear();
     }
 }
 
@@ -158,16 +170,18 @@ struct SqliteRead {
 }
 
 impl SqliteRead {
+    /// Runs a statement on the connection, after spending from the task's co-operative budget.
     fn conn<'a, T: Send + 'a>(
         &'a mut self,
-        run: impl FnOnce(&'a mut rusqlite::Connection) -> DbFuture<'a, T>,
+        run: impl FnOnce(&'a mut rusqlite::Connection) -> DbFuture<'a, T> + Send + 'a,
     ) -> DbFuture<'a, T> {
-        match &mut self.conn {
-            Some(conn) => run(conn),
-            None => Box::pin(std::future::ready(Err(StorageError::Batch(
-                "the read connection was returned to its pool".into(),
-            )))),
-        }
+        Box::pin(async move {
+            tokio::task::coop::consume_budget().await;
+            match &mut self.conn {
+                Some(conn) => run(conn).await,
+                None => Err(StorageError::Batch("the read connection was returned to its pool".into())),
+            }
+        })
     }
 }
 
@@ -185,11 +199,13 @@ impl Db for SqliteRead {
 
 impl Drop for SqliteRead {
     fn drop(&mut self) {
-        // A connection left inside a transaction (a statement not finished) is closed rather
-        // than given to the next request; so is every connection once the pool is closed.
+        // A connection left inside an explicit transaction is closed rather than given to the
+        // next request (statements are reset when their rows are dropped, so none is left
+        // unfinished); so is every connection once the pool is closed.
         if let Some(conn) = self.conn.take().filter(|c| c.is_autocommit()) {
+            let mut idle = self.readers.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if !self.readers.permits.is_closed() {
-                self.readers.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(conn);
+                idle.push(conn);
             }
         }
     }
@@ -228,6 +244,36 @@ mod tests {
             drop(second);
             storage.close().await;
             assert!(storage.read().await.is_err());
+        });
+    }
+
+    /// Statements are ready at once, but a long run of them still lets the other tasks of the
+    /// runtime thread have their turn.
+    #[test]
+    fn a_long_run_of_reads_yields_to_the_other_tasks_of_its_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = DatabaseUrl::Sqlite(dir.path().join("broker.sqlite"));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let storage = Storage::connect(&database, ConnectOptions::default()).await.unwrap();
+            let ticked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let reads = tokio::spawn({
+                let (storage, ticked) = (storage.clone(), Arc::clone(&ticked));
+                async move {
+                    let mut conn = storage.read().await.unwrap();
+                    for i in 0..1000 {
+                        db::query("SELECT 1").fetch_one(&mut *conn).await.unwrap();
+                        if ticked.load(std::sync::atomic::Ordering::SeqCst) {
+                            return Some(i);
+                        }
+                    }
+                    None
+                }
+            });
+            tokio::spawn(async move { ticked.store(true, std::sync::atomic::Ordering::SeqCst) });
+            let yielded_after = reads.await.unwrap();
+            assert!(yielded_after.is_some(), "1000 reads ran without letting another task run");
+            storage.close().await;
         });
     }
 }
