@@ -334,8 +334,8 @@ fn group(chosen: Vec<(PactPublication, Selection)>) -> Vec<VerifiablePact> {
 }
 
 /// Pending status for the provider branch, or per provider tag, or overall, and each pact's
-/// consumer's main branch. For the branch (what current clients send), a few statements
-/// answer every pact at once.
+/// consumer's main branch, for every pact of an answer at once: a few statements (two per
+/// provider tag), however many pacts.
 async fn pending_status(
     conn: &mut Conn,
     provider: &Pacticipant,
@@ -348,28 +348,31 @@ async fn pending_status(
         pact.consumer_main_branch =
             consumers.get(&pact.publication.consumer_id).and_then(|c| c.main_branch.clone());
     }
+    let ids: Vec<i64> = pacts.iter().map(|p| p.publication.pact_version_id).collect();
     if let Some(branch) = &request.provider_version_branch {
-        let ids: Vec<i64> = pacts.iter().map(|p| p.publication.pact_version_id).collect();
         let verified = verifications::verified_for_branch(conn, &ids, provider.id, branch).await?;
         for pact in pacts.iter_mut() {
             pact.provider_branch = Some(branch.clone());
             pact.pending = !verified.contains(&pact.publication.pact_version_id);
         }
     } else if !request.provider_version_tags.is_empty() {
-        for pact in pacts.iter_mut() {
-            let pact_version_id = pact.publication.pact_version_id;
-            for tag in &request.provider_version_tags {
-                if verifications::any_success_for_tag(conn, pact_version_id, provider.id, tag).await? {
+        for tag in &request.provider_version_tags {
+            let verified = verifications::verified_for_tag(conn, &ids, provider.id, tag).await?;
+            for pact in pacts.iter_mut() {
+                if verified.contains(&pact.publication.pact_version_id) {
                     pact.non_pending_provider_tags.push(tag.clone());
                 } else {
                     pact.pending_provider_tags.push(tag.clone());
                 }
             }
+        }
+        for pact in pacts.iter_mut() {
             pact.pending = !pact.pending_provider_tags.is_empty();
         }
     } else {
+        let verified = verifications::verified_ever(conn, &ids).await?;
         for pact in pacts.iter_mut() {
-            pact.pending = !verifications::any_success(conn, pact.publication.pact_version_id).await?;
+            pact.pending = !verified.contains(&pact.publication.pact_version_id);
         }
     }
     Ok(())

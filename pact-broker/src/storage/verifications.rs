@@ -139,24 +139,18 @@ pub async fn verified_for_branch(
     rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
 }
 
-/// Whether a provider version tagged `tag` verified this content successfully, or one with
-/// another tag did before the provider first used `tag`.
-pub async fn any_success_for_tag(
+/// Which of `pact_version_ids` are not pending for the provider's `tag`: those that a provider
+/// version tagged `tag` verified successfully, and those that a provider version with another
+/// tag verified successfully before the provider first used `tag` (at any time, if it never
+/// did). Two statements, however many pact versions.
+pub async fn verified_for_tag(
     conn: &mut Conn,
-    pact_version_id: i64,
+    pact_version_ids: &[i64],
     provider_id: i64,
     tag: &str,
-) -> StorageResult<bool> {
-    let with_tag = db::query(
-        "SELECT 1 FROM verifications ve JOIN tags t ON t.version_id = ve.provider_version_id \
-         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND t.name = $2 LIMIT 1",
-    )
-    .bind(pact_version_id)
-    .bind(tag)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if with_tag.is_some() {
-        return Ok(true);
+) -> StorageResult<HashSet<i64>> {
+    if pact_version_ids.is_empty() {
+        return Ok(HashSet::new());
     }
     let first_used: Option<String> = db::query_scalar(
         "SELECT MIN(t.created_at) FROM tags t JOIN versions v ON v.id = t.version_id \
@@ -166,19 +160,37 @@ pub async fn any_success_for_tag(
     .bind(tag)
     .fetch_one(&mut *conn)
     .await?;
-    let mut sql = String::from(
-        "SELECT 1 FROM verifications ve JOIN tags t ON t.version_id = ve.provider_version_id \
-         WHERE ve.pact_version_id = $1 AND ve.success = 1 AND t.name <> $2",
+    let mut args = Args::default();
+    let list = args.ints(pact_version_ids.iter().copied());
+    // Before the provider first used the tag, a success with any tag counts.
+    let with_a_tag = match &first_used {
+        Some(first) => {
+            let tag = args.text(tag);
+            format!("(t.name = {tag} OR ve.created_at < {})", args.text(first))
+        }
+        None => "1 = 1".to_string(),
+    };
+    let sql = format!(
+        "SELECT DISTINCT ve.pact_version_id FROM verifications ve \
+         JOIN tags t ON t.version_id = ve.provider_version_id \
+         WHERE ve.pact_version_id IN ({list}) AND ve.success = 1 AND {with_a_tag}"
     );
-    if first_used.is_some() {
-        sql.push_str(" AND ve.created_at < $3");
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
+}
+
+/// Which of `pact_version_ids` any provider version verified successfully: one statement.
+pub async fn verified_ever(conn: &mut Conn, pact_version_ids: &[i64]) -> StorageResult<HashSet<i64>> {
+    if pact_version_ids.is_empty() {
+        return Ok(HashSet::new());
     }
-    sql.push_str(" LIMIT 1");
-    let mut query = db::query(&sql).bind(pact_version_id).bind(tag);
-    if let Some(first) = &first_used {
-        query = query.bind(first.as_str());
-    }
-    Ok(query.fetch_optional(&mut *conn).await?.is_some())
+    let mut args = Args::default();
+    let list = args.ints(pact_version_ids.iter().copied());
+    let sql = format!(
+        "SELECT DISTINCT pact_version_id FROM verifications WHERE pact_version_id IN ({list}) AND success = 1"
+    );
+    let rows = db::Query::with_args(&sql, args.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
 }
 
 /// Whether `provider_version_id` published any verification result of this content.

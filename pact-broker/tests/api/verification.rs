@@ -324,6 +324,26 @@ async fn pending_is_decided_for_each_pact_of_one_answer(backend: Backend) {
     // A branch that does not exist yet inherits every success, from any branch.
     let new = for_verification(&client, &broker, on("brand-new")).await;
     assert_eq!(pending_by_consumer(&new), expected([false, true, false, true]), "{:#}", new.json);
+
+    // With provider tags: Foo's and Goo's verifiers are tagged `dev`, Hoo's has no tag, and
+    // Ioo is verified by a version tagged `other` after `dev` was first used.
+    let tag =
+        |version: &str, name: &str| broker.at(&format!("/pacticipants/Bar/versions/{version}/tags/{name}"));
+    for version in ["100", "101"] {
+        assert_eq!(client.put(&tag(version, "dev"), &json!({})).await.status, 201);
+    }
+    assert_eq!(verify(&client, &href("Ioo"), "103", None, true).await.status, 201);
+    assert_eq!(client.put(&tag("103", "other"), &json!({})).await.status, 201);
+    let tagged = |tag: &str| json!({"consumerVersionSelectors": [{"mainBranch": true}], "providerVersionTags": [tag], "includePendingStatus": true});
+    let dev = for_verification(&client, &broker, tagged("dev")).await;
+    assert_eq!(pending_by_consumer(&dev), expected([false, true, true, true]), "{:#}", dev.json);
+    // A tag never used yet inherits every success of a tagged provider version.
+    let unused = for_verification(&client, &broker, tagged("never-used")).await;
+    assert_eq!(pending_by_consumer(&unused), expected([false, true, true, false]), "{:#}", unused.json);
+    // With neither: pending until any provider version verified it.
+    let neither = json!({"consumerVersionSelectors": [{"mainBranch": true}], "includePendingStatus": true});
+    let neither = for_verification(&client, &broker, neither).await;
+    assert_eq!(pending_by_consumer(&neither), expected([false, true, false, false]), "{:#}", neither.json);
 }
 
 async fn wip_pacts_are_added_when_asked_for(backend: Backend) {
