@@ -31,6 +31,7 @@ pub mod pacticipants;
 pub mod pacts;
 pub mod readers;
 pub mod records;
+mod sqlite_build;
 pub mod verifications;
 pub mod versions;
 mod wal_sync;
@@ -270,6 +271,7 @@ impl Storage {
                 setup.execute(pragmas).await.map_err(connect_error)?;
                 migrations::run(&mut setup, Backend::Sqlite).await?;
                 setup.close().await.map_err(connect_error)?;
+                sqlite_build::warn_if_contended();
                 let writer = Arc::new(writer::Writer::spawn(path, options.sqlite_sync)?);
                 let readers = Arc::new(readers::Readers::new(path, max_connections));
                 Storage { access: Access::Sqlite { readers, writer } }
