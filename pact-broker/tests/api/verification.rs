@@ -206,6 +206,25 @@ async fn selectors_choose_pacts_and_identical_content_is_listed_once(backend: Ba
     )
     .await;
     assert_eq!(descriptions(&env_only).len(), 2);
+    // Undeployed, and out of support: no longer selected, with or without the environment.
+    let undeployed =
+        client.patch(deployed.header("location").unwrap(), &json!({"currentlyDeployed": false})).await;
+    assert_eq!(undeployed.status, 200, "{}", undeployed.text);
+    let ended =
+        client.patch(released.header("location").unwrap(), &json!({"currentlySupported": false})).await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    for selector in [
+        json!({"deployedOrReleased": true}),
+        json!({"deployedOrReleased": true, "environment": "production"}),
+        json!({"deployed": true}),
+        json!({"deployed": true, "environment": "production"}),
+        json!({"released": true, "environment": "production"}),
+        json!({"environment": "production"}),
+    ] {
+        let gone =
+            for_verification(&client, &broker, json!({"consumerVersionSelectors": [selector.clone()]})).await;
+        assert_eq!((gone.status, descriptions(&gone).len()), (200, 0), "{selector}: {}", gone.text);
+    }
 
     // The deprecated query-string form of GET.
     let query = client
