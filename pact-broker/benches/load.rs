@@ -33,6 +33,7 @@
 //! PACT_BENCH_CLIENTS=50 cargo bench ...                   # only the rows with 50 clients
 //! PACT_BENCH_BROKER_ARGS="--sqlite-synchronous normal" cargo bench ...  # more broker flags
 //! PACT_BENCH_CLIENT_THREADS=1 cargo bench ...             # the clients' runtime threads
+//! PACT_BENCH_SEED_VERSIONS=2000 cargo bench ...            # versions per consumer before the rows (20)
 //! ```
 
 use std::io::{BufRead as _, BufReader};
@@ -254,8 +255,11 @@ async fn send(http: &reqwest::Client, url: &str, body: String) -> Duration {
     started.elapsed()
 }
 
-/// 10 consumers with 20 versions each on `main`, the newest of each deployed to production.
+/// 10 consumers with 20 versions each (`PACT_BENCH_SEED_VERSIONS`) on `main`, the newest of
+/// each deployed to production.
 async fn seed(http: &reqwest::Client, broker: &Broker) {
+    let versions: usize =
+        std::env::var("PACT_BENCH_SEED_VERSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20).max(1);
     let created = http
         .post(format!("{}/environments", broker.url))
         .header("Content-Type", "application/json")
@@ -267,7 +271,7 @@ async fn seed(http: &reqwest::Client, broker: &Broker) {
     let uuid = environment["uuid"].as_str().expect("uuid").to_string();
     for c in 0..10 {
         let consumer = format!("Seed{c}");
-        for v in 0..20 {
+        for v in 0..versions {
             send(
                 http,
                 &format!("{}/contracts/publish", broker.url),
@@ -276,8 +280,9 @@ async fn seed(http: &reqwest::Client, broker: &Broker) {
             .await;
         }
         let deploy = format!(
-            "{}/pacticipants/{consumer}/versions/1.19/deployed-versions/environment/{uuid}",
-            broker.url
+            "{}/pacticipants/{consumer}/versions/1.{}/deployed-versions/environment/{uuid}",
+            broker.url,
+            versions - 1
         );
         let response = http
             .post(deploy)
